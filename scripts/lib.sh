@@ -1,0 +1,71 @@
+# Shared by setup.sh, stack.sh and test.sh: idempotent installs and process helpers.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+APT_PACKAGES=(chromium nats-server poppler-utils fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji fonts-dejavu-core nginx-light wrk prometheus unzip)
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+ensure_system_packages() {
+  local missing=()
+  for pkg in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  if ((${#missing[@]})); then
+    log "installing ${missing[*]}"
+    local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    # Debian starts these as system services on install; the project runs its own instances.
+    for unit in nginx prometheus prometheus-node-exporter nats-server; do $sudo systemctl disable --now "$unit" >/dev/null 2>&1 || true; done
+    pkill -x nginx >/dev/null 2>&1 || true
+  fi
+}
+
+ensure_node_modules() {
+  local stamp="$ROOT/node_modules/.package-lock.sha"
+  local want; want="$(sha256sum "$ROOT/package-lock.json" | cut -d' ' -f1)"
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    log "npm ci"
+    (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+    echo "$want" >"$stamp"
+  fi
+}
+
+ensure_embedded_db() {
+  [ -n "${MONGO_URL:-}" ] && return 0
+  local bin="$ROOT/.bin/embedded-db" src="$ROOT/tools/embedded-db"
+  if [ ! -x "$bin" ] || [ "$src/main.go" -nt "$bin" ] || [ "$src/go.sum" -nt "$bin" ]; then
+    log "building the embedded database (FerretDB + SQLite)"
+    (cd "$src" && go build -o "$bin" .)
+  fi
+}
+
+build_workspace() {
+  log "compiling TypeScript"
+  (cd "$ROOT" && npx tsc -b)
+}
+
+setup_all() {
+  ensure_system_packages
+  ensure_node_modules
+  ensure_embedded_db
+  build_workspace
+}
+
+# wait_for_url URL SECONDS: polls until the URL answers 200.
+wait_for_url() {
+  local url="$1" deadline=$((SECONDS + $2))
+  until curl -fsS -o /dev/null "$url" 2>/dev/null; do
+    ((SECONDS < deadline)) || return 1
+    sleep 0.5
+  done
+}
+
+# wait_for_port PORT SECONDS: polls until something listens on 127.0.0.1:PORT.
+wait_for_port() {
+  local port="$1" deadline=$((SECONDS + $2))
+  until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+    ((SECONDS < deadline)) || return 1
+    sleep 0.2
+  done
+}

@@ -1,0 +1,36 @@
+import Koa from 'koa';
+import type { Logger } from '../logging/logger';
+import type { ServiceMetrics } from '../metrics/metrics';
+import { accessLogMiddleware } from './access-log-middleware';
+import { healthMiddleware, type ReadinessCheck } from './health-middleware';
+import { jsonBodyMiddleware } from './json-body-middleware';
+import { metricsMiddleware } from './metrics-middleware';
+import { problemMiddleware } from './problem-middleware';
+import { requestIdMiddleware } from './request-id-middleware';
+
+export interface ServiceAppOptions {
+  logger: Logger;
+  metrics: ServiceMetrics;
+  readiness: Record<string, ReadinessCheck>;
+  /** Largest JSON body accepted (413 beyond). */
+  bodyLimit?: string;
+  /** Number of proxies in front whose X-Forwarded-For is trusted (0: none). */
+  trustedProxyHops?: number;
+}
+
+/**
+ * A Koa app with what every service shares, in order: request id, metrics, access log, problem+json
+ * errors, health endpoints and the JSON body parser. The service mounts its routes on the result.
+ */
+export function createServiceApp(options: ServiceAppOptions): Koa {
+  const hops = options.trustedProxyHops ?? 0;
+  const app = new Koa({ proxy: hops > 0, maxIpsCount: hops });
+  app.silent = true; // errors are logged by problemMiddleware, once
+  app.use(requestIdMiddleware());
+  app.use(metricsMiddleware(options.metrics));
+  app.use(accessLogMiddleware(options.logger));
+  app.use(problemMiddleware(options.logger));
+  app.use(healthMiddleware(options.metrics, options.readiness));
+  app.use(jsonBodyMiddleware(options.bodyLimit));
+  return app;
+}

@@ -1,0 +1,36 @@
+// embedded-db runs FerretDB (a MongoDB wire-protocol server) with its SQLite backend in one process,
+// the project's default database for local runs and tests, where no mongod can be installed.
+package main
+
+import (
+	"context"
+	"flag"
+	"log"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+)
+
+func main() {
+	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on")
+	dir := flag.String("dir", ".data/db", "folder holding the SQLite files")
+	flag.Parse()
+
+	if err := os.MkdirAll(*dir, 0o755); err != nil {
+		log.Fatalf("embedded-db: cannot create %s: %v", *dir, err)
+	}
+	server, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: *listen},
+		Handler:   "sqlite",
+		SQLiteURL: "file:" + *dir + "/",
+	})
+	if err != nil {
+		log.Fatalf("embedded-db: %v", err)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	log.Printf("embedded-db: FerretDB on %s, data in %s", *listen, *dir)
+	server.Run(ctx)
+}
