@@ -1,0 +1,38 @@
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import {
+  ACCESS_TOKEN_ALGORITHM,
+  DEFAULT_TOKEN_AUDIENCE,
+  DEFAULT_TOKEN_ISSUER,
+  JWKS_SUBJECT,
+  serveRequests,
+  createLogger,
+  type NatsHandle,
+} from '@playbook/shared';
+import { z } from 'zod';
+
+/**
+ * For service tests that need signed-in users but not the auth service: a real ES256 key whose JWKS is
+ * served on `auth.v1.jwks.get` over the suite's NATS, exactly as auth-service serves it, and real tokens.
+ */
+export function createTestTokenIssuer(nats: NatsHandle) {
+  const kid = `test-${randomUUID()}`;
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const jwk = { ...publicKey.export({ format: 'jwk' }), kid, alg: ACCESS_TOKEN_ALGORITHM, use: 'sig' };
+  const subscription = serveRequests(nats, {
+    subject: JWKS_SUBJECT,
+    schema: z.unknown(),
+    queue: 'test-jwks',
+    logger: createLogger({ service: 'test-jwks', level: 'error' }),
+    handle: async () => ({ keys: [jwk] }),
+  });
+  return {
+    /** A token for a user; `overrides` lets a test forge expired or wrong-audience tokens. */
+    tokenFor(userId: string, email = `${userId}@example.com`, overrides: Record<string, unknown> = {}): string {
+      const now = Math.floor(Date.now() / 1000);
+      const claims = { sub: userId, email, iss: DEFAULT_TOKEN_ISSUER, aud: DEFAULT_TOKEN_AUDIENCE, iat: now, exp: now + 900, jti: randomUUID(), ...overrides };
+      return jwt.sign(claims, privateKey, { algorithm: ACCESS_TOKEN_ALGORITHM, keyid: kid });
+    },
+    stop: () => subscription.unsubscribe(),
+  };
+}
