@@ -1,0 +1,36 @@
+import type { z } from 'zod';
+
+/** The services behind the gateway, by the name the route table and health checks use. */
+export type ServiceName = 'gateway' | 'auth' | 'project' | 'pdf';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RouteResponse {
+  description: string;
+  /** JSON body schema; omitted for empty answers (204) or binary ones (see contentType). */
+  schema?: z.ZodType;
+  /** Defaults to application/json; e.g. application/pdf for file downloads. */
+  contentType?: string;
+}
+
+/**
+ * One row of the public API table (DESIGN.md §2). Each service declares its rows next to the schemas it
+ * validates with; the gateway routes, authenticates, lists (`/api/routes`) and documents (OpenAPI) from them.
+ */
+export interface PublicRoute {
+  method: HttpMethod;
+  /** Koa-style pattern under /api, e.g. `/api/projects/:id`. */
+  path: string;
+  service: ServiceName;
+  /** Whether a bearer token is required. */
+  auth: boolean;
+  summary: string;
+  request?: {
+    body?: z.ZodType;
+    query?: z.ZodType;
+    params?: z.ZodType;
+  };
+  /** Success answers by status; the error answers (problem+json) are added by the gateway's documentation. */
+  responses: Record<number, RouteResponse>;
+  /** Routes that render PDFs wait longer at the gateway than the default. */
+  timeout?: 'default' | 'long';
+}
