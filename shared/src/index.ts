@@ -33,3 +33,5 @@ export { authMiddleware, type AuthMiddlewareOptions } from './auth/auth-middlewa
 export { createJwksKeyStore, createNatsKeyStore, type KeyStore } from './auth/jwks-key-store';
 
 export type { HttpMethod, PublicRoute, RouteResponse, ServiceName } from './contract/public-route';
+export * from './contract/event-messages';
+export type { FieldType, PlaybookCatalog, PlaybookField, PlaybookPhase, PlaybookSection } from './playbook/catalog-types';

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+/**
+ * Messages that cross service boundaries over NATS, with the subject each travels on. The owning service
+ * publishes or answers; the others consume. Versioned subjects: a breaking change gets a new `v`.
+ */
+
+// auth-service
+export const USER_DELETED_SUBJECT = 'auth.v1.user.deleted';
+export const userDeletedEventSchema = z.object({ userId: z.string().min(1), deletedAt: z.iso.datetime() });
+export type UserDeletedEvent = z.infer<typeof userDeletedEventSchema>;
+
+export const AUDIT_SUBJECT = 'auth.v1.audit';
+export const auditEventSchema = z.object({
+  action: z.enum(['register', 'login.success', 'login.failure', 'login.throttled', 'refresh', 'refresh.reuse_detected', 'logout', 'account.deleted']),
+  userId: z.string().optional(),
+  ip: z.string().optional(),
+  at: z.iso.datetime(),
+});
+export type AuditEvent = z.infer<typeof auditEventSchema>;
+
+// project-service
+export const PROJECT_SNAPSHOT_SUBJECT = 'project.v1.snapshot.get';
+export const projectSnapshotRequestSchema = z.strictObject({ projectId: z.string().min(1), ownerId: z.string().min(1) });
+export type ProjectSnapshotRequest = z.infer<typeof projectSnapshotRequestSchema>;
+export const projectSnapshotSchema = z.object({
+  project: z.object({
+    id: z.string(),
+    ownerId: z.string(),
+    name: z.string(),
+    description: z.string(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  }),
+  responses: z.array(z.object({ fieldId: z.string(), value: z.string(), updatedAt: z.iso.datetime() })),
+  catalogVersion: z.string(),
+  /** Grows on every change of the project's name, description or answers. */
+  contentVersion: z.number().int().nonnegative(),
+});
+export type ProjectSnapshot = z.infer<typeof projectSnapshotSchema>;
+
+export const PROJECT_UPDATED_SUBJECT = 'project.v1.project.updated';
+export const projectUpdatedEventSchema = z.object({ projectId: z.string(), ownerId: z.string(), contentVersion: z.number().int(), updatedAt: z.iso.datetime() });
+export type ProjectUpdatedEvent = z.infer<typeof projectUpdatedEventSchema>;
+
+export const PROJECT_DELETED_SUBJECT = 'project.v1.project.deleted';
+export const projectDeletedEventSchema = z.object({ projectId: z.string(), ownerId: z.string() });
+export type ProjectDeletedEvent = z.infer<typeof projectDeletedEventSchema>;
+
+// pdf-service
+export const PDF_JOB_UPDATED_SUBJECT = 'pdf.v1.job.updated';
+export const pdfJobStatusSchema = z.enum(['queued', 'rendering', 'done', 'failed']);
+export const pdfJobUpdatedEventSchema = z.object({
+  jobId: z.string(),
+  projectId: z.string(),
+  ownerId: z.string(),
+  status: pdfJobStatusSchema,
+  error: z.string().optional(),
+});
+export type PdfJobUpdatedEvent = z.infer<typeof pdfJobUpdatedEventSchema>;
