@@ -15,7 +15,7 @@ export interface RunningService {
  * and turns a configuration error into one line on stderr and exit code 1.
  */
 export function runService(name: string, start: () => Promise<RunningService>): void {
-  start().then(
+  Promise.resolve().then(start).then(
     (service) => {
       service.logger.info(`${name} listening on ${service.url}`);
       let stopping = false;

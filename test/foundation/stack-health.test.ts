@@ -1,0 +1,40 @@
+import { startStack, waitForOk, type TestStack } from '../support/stack';
+
+describe('the whole stack', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startStack();
+  }, 90_000);
+  afterAll(() => stack?.stop(), 60_000);
+
+  it('reports every part healthy, then NATS failing while it is down, and recovers by itself', async () => {
+    const health = async () => {
+      const response = await fetch(`${stack.gatewayUrl}/api/health`, { signal: AbortSignal.timeout(3_000) });
+      return { status: response.status, body: (await response.json()) as { status: string; checks: Record<string, string> } };
+    };
+    const before = await health();
+    expect(before.status).toBe(200);
+    expect(before.body.checks).toEqual({ gateway: 'ok', nats: 'ok', database: 'ok', auth: 'ok', project: 'ok', pdf: 'ok' });
+    for (const name of ['auth-service', 'project-service', 'pdf-service', 'gateway'] as const) {
+      const metrics = await (await fetch(`${stack.url(name)}/metrics`)).text();
+      expect(metrics).toMatch(/^# HELP /m);
+      expect(metrics).toContain('http_request_duration_seconds');
+    }
+
+    await stack.nats.stop();
+    const deadline = Date.now() + 15_000;
+    let during = await health();
+    while (during.body.checks.nats === 'ok' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      during = await health();
+    }
+    expect(during.status).toBe(503);
+    expect(during.body.checks.nats).toBe('fail');
+
+    await stack.nats.restart();
+    const restartedAt = Date.now();
+    await waitForOk(`${stack.gatewayUrl}/api/health`, 10_000);
+    expect(Date.now() - restartedAt).toBeLessThan(10_000);
+    for (const name of ['auth-service', 'project-service', 'pdf-service', 'gateway'] as const) expect(stack.process(name)?.child.exitCode).toBeNull();
+  }, 60_000);
+});

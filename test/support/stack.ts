@@ -1,0 +1,98 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startEmbeddedDb, type TestEmbeddedDb } from './embedded-db';
+import { startNatsServer, type TestNatsServer } from './nats-server';
+import { freePort, startProcess, type StartedProcess } from './processes';
+import { uniqueDbName } from './test-env';
+
+const ROOT = resolve(__dirname, '../..');
+export const STACK_SERVICES = ['auth-service', 'project-service', 'pdf-service', 'gateway'] as const;
+export type StackServiceName = (typeof STACK_SERVICES)[number];
+
+export interface StackOptions {
+  /** Extra environment for every service (e.g. limits switched off for a load test). */
+  env?: Record<string, string>;
+  /** Use its own embedded database instead of the suite-wide one, so a test may stop and restart it. */
+  ownDatabase?: boolean;
+}
+
+/**
+ * The whole system as separate processes on free ports, as `npm start` runs it: a real nats-server with
+ * JetStream, the embedded database, and the four compiled services (`npx tsc -b` first; scripts/test.sh does).
+ * Faults are the test's to make: stop/restart NATS or the database, kill or restart a service.
+ */
+export async function startStack(options: StackOptions = {}) {
+  const nats: TestNatsServer = await startNatsServer();
+  const db: TestEmbeddedDb | undefined = options.ownDatabase ? await startEmbeddedDb() : undefined;
+  const mongoUrl = db?.url ?? process.env.TEST_MONGO_URL;
+  if (!mongoUrl) throw new Error('no database: run through jest (global setup) or pass ownDatabase');
+  const dataDir = mkdtempSync(join(tmpdir(), 'playbook-stack-'));
+  const ports = Object.fromEntries(await Promise.all(STACK_SERVICES.map(async (name) => [name, await freePort()] as const))) as Record<StackServiceName, number>;
+  const url = (name: StackServiceName) => `http://127.0.0.1:${ports[name]}`;
+  const dbPrefix = uniqueDbName('stack');
+  const envFor = (name: StackServiceName): NodeJS.ProcessEnv => ({
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'test',
+    LOG_FORMAT: 'json',
+    LOG_LEVEL: 'info',
+    PORT: String(ports[name]),
+    NATS_URL: nats.url,
+    MONGO_URL: mongoUrl,
+    MONGO_DB: `${dbPrefix}_${name.replace('-service', '')}`,
+    DATA_DIR: dataDir,
+    JWT_KEYS_DIR: join(dataDir, 'keys'),
+    AUTH_SERVICE_URL: url('auth-service'),
+    PROJECT_SERVICE_URL: url('project-service'),
+    PDF_SERVICE_URL: url('pdf-service'),
+    ...options.env,
+  });
+  const processes = new Map<StackServiceName, StartedProcess>();
+  const startService = async (name: StackServiceName) => {
+    const started = startProcess(process.execPath, [join(ROOT, name, 'dist/main.js')], envFor(name));
+    processes.set(name, started);
+    await waitForOk(`${url(name)}/readyz`, 30_000, () => started.output());
+  };
+  for (const name of STACK_SERVICES) await startService(name);
+  const gatewayUrl = url('gateway');
+  await waitForOk(`${gatewayUrl}/api/health`, 30_000, () => [...processes.values()].map((p) => p.output()).join('\n'));
+
+  return {
+    gatewayUrl,
+    url,
+    nats,
+    db,
+    /** What a service has printed so far (JSON lines). */
+    logs: (name: StackServiceName) => processes.get(name)?.output() ?? '',
+    process: (name: StackServiceName) => processes.get(name),
+    startService,
+    async stopService(name: StackServiceName, signal: NodeJS.Signals = 'SIGTERM') {
+      return processes.get(name)?.stop(signal);
+    },
+    async stop() {
+      for (const name of [...STACK_SERVICES].reverse()) await processes.get(name)?.stop('SIGTERM', 10_000);
+      await nats.destroy();
+      await db?.destroy();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+export type TestStack = Awaited<ReturnType<typeof startStack>>;
+
+/** Polls `url` until it answers 200, or fails with the processes' output. */
+export async function waitForOk(url: string, timeoutMs: number, output: () => string = () => ''): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      if (response.ok) return;
+      last = `${response.status} ${await response.text()}`;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} not ready after ${timeoutMs} ms (last: ${last})\n${output().slice(-4000)}`);
+}
