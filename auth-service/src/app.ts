@@ -1,11 +1,27 @@
-import Router from '@koa/router';
 import { createServiceApp, type ServiceRuntime } from '@playbook/shared';
 import type Koa from 'koa';
+import type { AuthConfig } from './config';
+import type { AuthDeps } from './domain/auth-deps';
+import type { KeyRing } from './domain/key-ring';
+import { createAuthRouter } from './routes/auth-routes';
+
+export interface AuthAppDeps {
+  runtime: ServiceRuntime;
+  config: AuthConfig;
+  deps: AuthDeps;
+  keyRing: KeyRing;
+}
 
 /** The HTTP app of auth-service; never listens (tests start it on port 0). */
-export function createApp(runtime: ServiceRuntime): Koa {
-  const app = createServiceApp({ logger: runtime.logger, metrics: runtime.metrics, readiness: runtime.readiness });
-  const router = new Router();
+export function createApp({ runtime, config, deps, keyRing }: AuthAppDeps): Koa {
+  const app = createServiceApp({
+    logger: runtime.logger,
+    metrics: runtime.metrics,
+    readiness: runtime.readiness,
+    bodyLimit: '16kb',
+    trustedProxyHops: config.TRUSTED_PROXY_HOPS,
+  });
+  const router = createAuthRouter({ deps, keyRing });
   app.use(router.routes()).use(router.allowedMethods());
   return app;
 }

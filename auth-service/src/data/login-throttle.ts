@@ -1,0 +1,69 @@
+import type { Logger } from '@playbook/shared';
+import type { Connection } from 'mongoose';
+import { RateLimiterMongo, RateLimiterRes } from 'rate-limiter-flexible';
+import { ensureTtlIndex } from './indexes';
+
+export interface LoginThrottleSettings {
+  maxFailuresPerEmail: number;
+  maxFailuresPerIp: number;
+  windowSeconds: number;
+  backoffBaseSeconds: number;
+  backoffMaxSeconds: number;
+}
+
+export interface LoginThrottle {
+  /** Seconds to wait when this email or IP is throttled right now, else undefined. */
+  retryAfter(email: string, ip: string): Promise<number | undefined>;
+  recordFailure(email: string, ip: string): Promise<void>;
+  /** A successful login clears the email's failures (not the IP's: one good account must not unlock spraying). */
+  recordSuccess(email: string): Promise<void>;
+}
+
+const COLLECTION = 'login_throttle';
+
+/**
+ * Failed logins counted per email and per client IP with rate-limiter-flexible's MongoDB store, so every
+ * replica sees the same counts. After `maxFailuresPerEmail` failures in the window the email waits
+ * `backoffBase`, doubling with each further failure up to `backoffMax`: a guesser slows down fast, while
+ * the owner is never locked out for longer than `backoffMax` after the last failure.
+ */
+export async function createLoginThrottle(connection: Connection, settings: LoginThrottleSettings, logger: Logger): Promise<LoginThrottle> {
+  const store = { storeClient: connection.db, tableName: COLLECTION, disableIndexesCreation: true };
+  const emailFailures = new RateLimiterMongo({ ...store, keyPrefix: 'fail_email', points: settings.maxFailuresPerEmail, duration: settings.windowSeconds });
+  const ipFailures = new RateLimiterMongo({ ...store, keyPrefix: 'fail_ip', points: settings.maxFailuresPerIp, duration: settings.windowSeconds });
+  const emailBlocks = new RateLimiterMongo({ ...store, keyPrefix: 'block_email', points: 1, duration: settings.backoffMaxSeconds });
+  // The library's own index creation stops at the TTL index FerretDB lacks, before the unique one it needs.
+  await connection.collection(COLLECTION).createIndex({ key: 1 }, { unique: true });
+  await ensureTtlIndex(connection, COLLECTION, 'expire', logger);
+
+  const consumedOnRejection = (outcome: unknown) => {
+    if (outcome instanceof RateLimiterRes) return outcome;
+    throw outcome;
+  };
+  const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
+
+  return {
+    async retryAfter(email, ip) {
+      const [block, ipState] = await Promise.all([emailBlocks.get(email), ipFailures.get(ip)]);
+      const waits = [
+        block && block.consumedPoints > 1 ? block.msBeforeNext : 0,
+        ipState && ipState.consumedPoints >= settings.maxFailuresPerIp ? ipState.msBeforeNext : 0,
+      ];
+      const wait = Math.max(...waits);
+      return wait > 0 ? seconds(wait) : undefined;
+    },
+    async recordFailure(email, ip) {
+      const [emailState] = await Promise.all([
+        emailFailures.consume(email).catch(consumedOnRejection),
+        ipFailures.consume(ip).catch(consumedOnRejection),
+      ]);
+      const beyond = emailState.consumedPoints - settings.maxFailuresPerEmail;
+      if (beyond < 0) return;
+      const backoff = Math.min(settings.backoffBaseSeconds * 2 ** Math.min(beyond, 20), settings.backoffMaxSeconds);
+      await emailBlocks.block(email, backoff);
+    },
+    async recordSuccess(email) {
+      await Promise.all([emailFailures.delete(email), emailBlocks.delete(email)]);
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import { Schema, type Connection } from 'mongoose';
+import { ConflictError } from '@playbook/shared';
+
+/** A user as the domain sees it; the hash never leaves auth-service. */
+export interface UserRecord {
+  id: string;
+  email: string;
+  name: string;
+  passwordHash: string;
+  createdAt: Date;
+  lastLoginAt: Date | null;
+}
+
+interface UserDocument {
+  email: string;
+  name: string;
+  passwordHash: string;
+  createdAt: Date;
+  lastLoginAt: Date | null;
+}
+
+const userSchema = new Schema<UserDocument>(
+  {
+    // Stored normalized (trimmed, lower-cased) by the use cases; the unique index makes duplicates impossible.
+    email: { type: String, required: true, unique: true },
+    name: { type: String, required: true },
+    passwordHash: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+    lastLoginAt: { type: Date, default: null },
+  },
+  { collection: 'users', versionKey: false },
+);
+
+const DUPLICATE_KEY = 11000;
+
+export interface UserRepository {
+  create(user: Omit<UserRecord, 'id'>): Promise<UserRecord>;
+  findByEmail(email: string): Promise<UserRecord | undefined>;
+  findById(id: string): Promise<UserRecord | undefined>;
+  recordLogin(id: string, at: Date, newPasswordHash?: string): Promise<void>;
+  delete(id: string): Promise<void>;
+}
+
+export function createUserRepository(connection: Connection): UserRepository {
+  const User = connection.model<UserDocument>('User', userSchema);
+  const toRecord = (doc: UserDocument & { _id: unknown }): UserRecord => ({
+    id: String(doc._id),
+    email: doc.email,
+    name: doc.name,
+    passwordHash: doc.passwordHash,
+    createdAt: doc.createdAt,
+    lastLoginAt: doc.lastLoginAt ?? null,
+  });
+  const isObjectId = (id: string) => /^[0-9a-f]{24}$/.test(id);
+
+  return {
+    async create(user) {
+      try {
+        const created = await User.create(user);
+        return toRecord(created.toObject());
+      } catch (error) {
+        if ((error as { code?: number }).code === DUPLICATE_KEY) throw new ConflictError('An account with this email already exists');
+        throw error;
+      }
+    },
+    async findByEmail(email) {
+      const doc = await User.findOne({ email }).lean();
+      return doc ? toRecord(doc) : undefined;
+    },
+    async findById(id) {
+      if (!isObjectId(id)) return undefined;
+      const doc = await User.findById(id).lean();
+      return doc ? toRecord(doc) : undefined;
+    },
+    async recordLogin(id, at, newPasswordHash) {
+      await User.updateOne({ _id: id }, { $set: { lastLoginAt: at, ...(newPasswordHash ? { passwordHash: newPasswordHash } : {}) } });
+    },
+    async delete(id) {
+      if (isObjectId(id)) await User.deleteOne({ _id: id });
+    },
+  };
+}

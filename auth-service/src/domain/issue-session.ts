@@ -1,0 +1,31 @@
+import { randomUUID } from 'node:crypto';
+import type { AuthSession, UserView } from '@playbook/shared';
+import type { UserRecord } from '../data/user-repository';
+import type { AuthDeps } from './auth-deps';
+import { hashRefreshToken, newRefreshToken } from './token-issuer';
+
+export const toUserView = (user: UserRecord): UserView => ({
+  id: user.id,
+  email: user.email,
+  name: user.name,
+  createdAt: user.createdAt.toISOString(),
+  lastLoginAt: user.lastLoginAt?.toISOString() ?? null,
+});
+
+/** A new access token and a refresh token in `familyId` (a new login when omitted). */
+export async function issueSession(deps: AuthDeps, user: UserRecord, familyId: string = randomUUID()): Promise<AuthSession> {
+  const { settings } = deps.tokens;
+  const refreshToken = newRefreshToken();
+  await deps.refreshTokens.insert({
+    tokenHash: hashRefreshToken(refreshToken),
+    familyId,
+    userId: user.id,
+    expiresAt: new Date(Date.now() + settings.refreshTokenTtlSeconds * 1000),
+  });
+  return {
+    user: toUserView(user),
+    accessToken: deps.tokens.signAccessToken(user),
+    refreshToken,
+    expiresIn: settings.accessTokenTtlSeconds,
+  };
+}

@@ -1,0 +1,9 @@
+import type { AuthDeps, Caller } from './auth-deps';
+import { hashRefreshToken } from './token-issuer';
+
+/** Revokes the login (token family) the refresh token belongs to; a token of someone else's or an unknown one changes nothing. */
+export async function logoutSession(deps: AuthDeps, userId: string, refreshToken: string, caller: Caller): Promise<void> {
+  const token = await deps.refreshTokens.find(hashRefreshToken(refreshToken));
+  if (token && token.userId === userId) await deps.refreshTokens.revokeFamily(token.familyId);
+  deps.events.audit('logout', { userId, ip: caller.ip });
+}

@@ -1,0 +1,39 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import { ACCESS_TOKEN_ALGORITHM } from '@playbook/shared';
+import type { KeyRing } from './key-ring';
+
+export interface TokenSettings {
+  issuer: string;
+  audience: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+}
+
+export interface TokenIssuer {
+  readonly settings: TokenSettings;
+  /** An ES256 access token with `sub`, `email`, `iss`, `aud`, `iat`, `exp`, `jti` and the signing key's `kid`. */
+  signAccessToken(user: { id: string; email: string }): string;
+}
+
+export function createTokenIssuer(keyRing: KeyRing, settings: TokenSettings): TokenIssuer {
+  return {
+    settings,
+    signAccessToken: (user) =>
+      jwt.sign({ email: user.email }, keyRing.signing.privateKey, {
+        algorithm: ACCESS_TOKEN_ALGORITHM,
+        keyid: keyRing.signing.kid,
+        subject: user.id,
+        issuer: settings.issuer,
+        audience: settings.audience,
+        expiresIn: settings.accessTokenTtlSeconds,
+        jwtid: randomUUID(),
+      }),
+  };
+}
+
+/** An opaque refresh token: 256 random bits, base64url. Only its hash is stored. */
+export const newRefreshToken = (): string => randomBytes(32).toString('base64url');
+
+/** SHA-256 is enough here: the token has 256 bits of entropy, so there is nothing to brute-force. */
+export const hashRefreshToken = (token: string): string => createHash('sha256').update(token).digest('hex');
