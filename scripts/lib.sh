@@ -48,6 +48,7 @@ build_workspace() {
 setup_all() {
   ensure_system_packages
   ensure_node_modules
+  bash "$ROOT/scripts/helm-tools.sh"
   ensure_embedded_db
   build_workspace
 }

@@ -1,0 +1,54 @@
+import type { Manifest } from './helm';
+
+/** The pieces of a pod spec the policy tests read. */
+export interface Container {
+  name: string;
+  image: string;
+  env?: Array<{ name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string }; fieldRef?: unknown } }>;
+  envFrom?: Array<{ configMapRef?: { name: string } }>;
+  ports?: Array<{ name?: string; containerPort: number }>;
+  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+  securityContext?: Record<string, unknown> & { capabilities?: { drop?: string[] } };
+  startupProbe?: unknown;
+  readinessProbe?: { httpGet?: { path: string; port: string | number } };
+  livenessProbe?: { httpGet?: { path: string; port: string | number } };
+  lifecycle?: { preStop?: unknown };
+  volumeMounts?: Array<{ name: string; mountPath: string }>;
+}
+export interface PodSpec {
+  containers: Container[];
+  securityContext?: Record<string, unknown>;
+  automountServiceAccountToken?: boolean;
+  serviceAccountName?: string;
+  volumes?: Array<{ name: string; emptyDir?: unknown }>;
+}
+export interface PodTemplate { metadata: { labels: Record<string, string>; annotations?: Record<string, string> }; spec: PodSpec }
+export interface Workload { manifest: Manifest; template: PodTemplate }
+
+/** Every pod template in the rendered chart: Deployments, StatefulSets and CronJobs. */
+export function workloads(manifests: Manifest[]): Workload[] {
+  return manifests.flatMap((manifest) => {
+    const spec = manifest.spec as { template?: PodTemplate; jobTemplate?: { spec: { template: PodTemplate } } } | undefined;
+    if (manifest.kind === 'Deployment' || manifest.kind === 'StatefulSet') return [{ manifest, template: spec!.template! }];
+    if (manifest.kind === 'CronJob') return [{ manifest, template: spec!.jobTemplate!.spec.template }];
+    return [];
+  });
+}
+
+/** True when a label selector's matchLabels / matchExpressions (In) select these labels. */
+export function selects(selector: { matchLabels?: Record<string, string>; matchExpressions?: Array<{ key: string; operator: string; values?: string[] }> }, labels: Record<string, string>): boolean {
+  const byLabel = Object.entries(selector.matchLabels ?? {}).every(([key, value]) => labels[key] === value);
+  const byExpression = (selector.matchExpressions ?? []).every(({ key, operator, values = [] }) =>
+    operator === 'In' ? values.includes(labels[key] ?? '') : operator === 'Exists' ? key in labels : false);
+  return byLabel && byExpression;
+}
+
+/** An image reference with an explicit tag other than latest, or a digest. */
+export const isPinnedImage = (image: string) => /@sha256:[0-9a-f]{64}$/.test(image) || /^[^@\s]+:(?!latest$)[\w][\w.-]{0,127}$/.test(image.replace(/^[^/]+:\d+\//, 'registry/'));
+
+/** A pod's first (for the services: only) container. */
+export function mainContainer(template: PodTemplate): Container {
+  const [container] = template.spec.containers;
+  if (!container) throw new Error('pod template without containers');
+  return container;
+}
