@@ -1,4 +1,11 @@
 /** The playbook catalog: phases → sections → fields. Data, versioned; the project and pdf services both read it. */
+
+/**
+ * How an answer is stored and sent: always one string.
+ * - `text`: a short single answer (a line or two).
+ * - `longText`: free prose; line breaks are kept.
+ * - `list`: one item per line (`\n`-separated); blank lines are not items. See `splitListAnswer`.
+ */
 export type FieldType = 'text' | 'longText' | 'list';
 
 export interface PlaybookField {
@@ -8,6 +15,7 @@ export interface PlaybookField {
   /** One line that tells a team what to write. */
   help: string;
   type: FieldType;
+  /** Longest accepted answer in UTF-16 code units (JavaScript string length), at most 20,000. */
   maxLength: number;
 }
 

@@ -1,0 +1,53 @@
+import type { Project } from '../data/project-repository';
+import { decodeListCursor, encodeListCursor } from './list-cursor';
+import { withProjectLock } from './project-lock';
+import { projectNotFound } from './project-errors';
+import type { ProjectDeps } from './project-deps';
+
+export interface ProjectPage {
+  items: Project[];
+  nextCursor: string | null;
+}
+
+/** Creates a project owned by `ownerId`. */
+export function createProject(deps: ProjectDeps, ownerId: string, input: { name: string; description?: string }): Promise<Project> {
+  return deps.projects.create({ ownerId, name: input.name, description: input.description ?? '', now: deps.now() });
+}
+
+/** One page of the owner's projects, newest first; `nextCursor` is null on the last page. */
+export async function listProjects(deps: ProjectDeps, ownerId: string, query: { limit: number; cursor?: string }): Promise<ProjectPage> {
+  const after = query.cursor === undefined ? undefined : decodeListCursor(query.cursor);
+  const found = await deps.projects.listOwned(ownerId, query.limit + 1, after);
+  const items = found.slice(0, query.limit);
+  const last = items.at(-1);
+  return { items, nextCursor: found.length > query.limit && last ? encodeListCursor(last) : null };
+}
+
+/** The owner's project; anything else (bad id, unknown, someone else's) is the same 404. */
+export async function getProject(deps: ProjectDeps, ownerId: string, projectId: string): Promise<Project> {
+  const project = await deps.projects.findOwned(projectId, ownerId);
+  if (!project) throw projectNotFound();
+  return project;
+}
+
+/** Renames or re-describes a project; bumps its content version and tells the other services. */
+export async function updateProject(deps: ProjectDeps, ownerId: string, projectId: string, changes: { name?: string; description?: string }): Promise<Project> {
+  const updated = await withProjectLock(deps, ownerId, projectId, (project) => deps.projects.update(project.id, changes, deps.now()));
+  if (!updated) throw projectNotFound();
+  await deps.events.projectUpdated(updated);
+  return updated;
+}
+
+/**
+ * Deletes a project with its answers, holding its lock so no save lands in between. Answers go first: if
+ * this fails half-way the project is still there and a retried DELETE finishes the job, where the other
+ * order would leave answers nobody can reach.
+ */
+export async function deleteProject(deps: ProjectDeps, ownerId: string, projectId: string): Promise<void> {
+  const project = await withProjectLock(deps, ownerId, projectId, async (found) => {
+    await deps.responses.deleteForProjects([found.id]);
+    await deps.projects.delete(found.id);
+    return found;
+  });
+  await deps.events.projectDeleted(project);
+}

@@ -1,0 +1,23 @@
+import type { Logger, PlaybookCatalog } from '@playbook/shared';
+import type { ProjectLockRepository } from '../data/project-lock-repository';
+import type { Project, ProjectRepository } from '../data/project-repository';
+import type { ResponseRepository } from '../data/response-repository';
+
+/** What the use cases tell the rest of the system; implemented over NATS in messaging/. */
+export interface ProjectEvents {
+  projectUpdated(project: Project): Promise<void>;
+  projectDeleted(project: Pick<Project, 'id' | 'ownerId'>): Promise<void>;
+}
+
+/** Everything the use cases need, passed in by the composition root (tests build their own). */
+export interface ProjectDeps {
+  projects: ProjectRepository;
+  responses: ResponseRepository;
+  locks: ProjectLockRepository;
+  events: ProjectEvents;
+  catalog: PlaybookCatalog;
+  logger: Logger;
+  now: () => Date;
+  /** A project lock older than this is taken as abandoned (its writer died); a save in it is finished by the next request. */
+  lockStaleMs: number;
+}

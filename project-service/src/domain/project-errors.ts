@@ -1,0 +1,4 @@
+import { NotFoundError } from '@playbook/shared';
+
+/** Unknown id, malformed id and someone else's project all get this same answer (never 403: no existence leak). */
+export const projectNotFound = () => new NotFoundError('Project not found');

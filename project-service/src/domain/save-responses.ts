@@ -1,0 +1,57 @@
+import { findPlaybookField, listPlaybookFields, ValidationError, type FieldProblem, type PlaybookCatalog } from '@playbook/shared';
+import type { AnswerWrite, Project } from '../data/project-repository';
+import type { ProjectDeps } from './project-deps';
+import { saveWithJournal, settledProject } from './project-lock';
+
+export interface SaveResult {
+  project: Project;
+  saved: number;
+  removed: number;
+}
+
+/**
+ * Every problem of a batch against the catalog, by index and field id; empty when all are fine. Holes
+ * (items that were already malformed) are skipped, so indexes stay those of the request.
+ */
+export function findAnswerProblems(answers: Array<AnswerWrite | undefined>, catalog: PlaybookCatalog): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const seen = new Set<string>();
+  answers.forEach((answer, index) => {
+    if (!answer) return;
+    const { fieldId, value } = answer;
+    const located = findPlaybookField(fieldId, catalog);
+    if (!located) problems.push({ path: `responses.${index}.fieldId`, message: `unknown field "${fieldId}"` });
+    else if (value.length > located.field.maxLength) {
+      problems.push({ path: `responses.${index}.value`, message: `"${fieldId}" is too long: ${value.length} characters, at most ${located.field.maxLength}` });
+    }
+    if (seen.has(fieldId)) problems.push({ path: `responses.${index}.fieldId`, message: `"${fieldId}" appears more than once` });
+    seen.add(fieldId);
+  });
+  return problems;
+}
+
+/**
+ * Saves a batch of answers, all or nothing: every item is checked against the catalog before anything is
+ * written (a bad item → 400 naming each bad one, nothing saved), then the batch goes through the journal
+ * in project-lock.ts. A blank value removes the answer. The content version grows by one per save.
+ */
+export async function saveResponses(deps: ProjectDeps, ownerId: string, projectId: string, answers: AnswerWrite[]): Promise<SaveResult> {
+  await settledProject(deps, ownerId, projectId);
+  const problems = findAnswerProblems(answers, deps.catalog);
+  if (problems.length > 0) throw new ValidationError(`${problems.length} problem(s) in the answers; nothing was saved`, problems);
+
+  const writes = answers.map(({ fieldId, value }) => ({ fieldId, value: value.trim() === '' ? '' : value }));
+  const removed = writes.filter((write) => write.value === '').length;
+  const project = await saveWithJournal(deps, ownerId, projectId, writes);
+  return { project, saved: writes.length - removed, removed };
+}
+
+/** The stored answers of the owner's project, in catalog order (answers to fields no longer in the catalog last). */
+export async function readResponses(deps: ProjectDeps, ownerId: string, projectId: string) {
+  const project = await settledProject(deps, ownerId, projectId);
+  const answers = await deps.responses.listForProject(project.id);
+  const order = new Map(listPlaybookFields(deps.catalog).map(({ field }, index) => [field.id, index]));
+  const rank = (fieldId: string) => order.get(fieldId) ?? Number.MAX_SAFE_INTEGER;
+  answers.sort((a, b) => rank(a.fieldId) - rank(b.fieldId) || a.fieldId.localeCompare(b.fieldId));
+  return { project, answers };
+}

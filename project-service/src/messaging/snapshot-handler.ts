@@ -1,0 +1,30 @@
+import { projectSnapshotRequestSchema, serveRequests, type NatsHandle, type ProjectSnapshot } from '@playbook/shared';
+import type { ProjectDeps } from '../domain/project-deps';
+import { readResponses } from '../domain/save-responses';
+import { PROJECT_SNAPSHOT_SUBJECT, SNAPSHOT_QUEUE } from './subjects';
+
+/** Answers `project.v1.snapshot.get`: the project, its answers and versions, or a 404 reply when it is not the owner's. */
+export function serveSnapshots(nats: NatsHandle, deps: ProjectDeps): ReturnType<typeof serveRequests> {
+  return serveRequests(nats, {
+    subject: PROJECT_SNAPSHOT_SUBJECT,
+    schema: projectSnapshotRequestSchema,
+    queue: SNAPSHOT_QUEUE,
+    logger: deps.logger,
+    handle: async ({ projectId, ownerId }): Promise<ProjectSnapshot> => {
+      const { project, answers } = await readResponses(deps, ownerId, projectId);
+      return {
+        project: {
+          id: project.id,
+          ownerId: project.ownerId,
+          name: project.name,
+          description: project.description,
+          createdAt: project.createdAt.toISOString(),
+          updatedAt: project.updatedAt.toISOString(),
+        },
+        responses: answers.map(({ fieldId, value, updatedAt }) => ({ fieldId, value, updatedAt: updatedAt.toISOString() })),
+        catalogVersion: deps.catalog.version,
+        contentVersion: project.contentVersion,
+      };
+    },
+  });
+}

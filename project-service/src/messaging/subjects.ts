@@ -1,0 +1,13 @@
+/** Every NATS subject project-service uses; all are defined by the shared contract (event-messages.ts). */
+export {
+  PROJECT_DELETED_SUBJECT,
+  PROJECT_SNAPSHOT_SUBJECT,
+  PROJECT_UPDATED_SUBJECT,
+  USER_DELETED_SUBJECT,
+  JWKS_SUBJECT,
+} from '@playbook/shared';
+
+/** Replicas share snapshot requests through this queue group. */
+export const SNAPSHOT_QUEUE = 'project-service';
+/** The durable JetStream consumer of user deletions. */
+export const USER_DELETED_DURABLE = 'project-service-user-deleted';

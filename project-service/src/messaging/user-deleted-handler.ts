@@ -1,0 +1,18 @@
+import { consumeEvents, userDeletedEventSchema, type EventConsumer, type NatsHandle } from '@playbook/shared';
+import { deleteUserData } from '../domain/delete-user-data';
+import type { ProjectDeps } from '../domain/project-deps';
+import { USER_DELETED_DURABLE, USER_DELETED_SUBJECT } from './subjects';
+
+/** Deletes a deleted user's projects and answers; durable, so deletions made while this service was down still arrive. */
+export function consumeUserDeletions(nats: NatsHandle, deps: ProjectDeps): Promise<EventConsumer> {
+  return consumeEvents(nats, {
+    durable: USER_DELETED_DURABLE,
+    subject: USER_DELETED_SUBJECT,
+    schema: userDeletedEventSchema,
+    logger: deps.logger,
+    handle: async ({ userId }) => {
+      const removed = await deleteUserData(deps, userId);
+      deps.logger.info(`user ${userId} deleted: removed ${removed.projects} project(s) and ${removed.responses} answer(s)`);
+    },
+  });
+}

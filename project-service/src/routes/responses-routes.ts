@@ -1,0 +1,46 @@
+import type Router from '@koa/router';
+import { MAX_RESPONSES_PER_PUT, parseOrThrow, projectIdParamsSchema, putResponsesBodySchema, toFieldProblems, ValidationError, type PlaybookCatalog, type PutResponsesBody } from '@playbook/shared';
+import type { ProjectDeps } from '../domain/project-deps';
+import { findAnswerProblems, readResponses, saveResponses } from '../domain/save-responses';
+import { bodyOf, callerId, toProjectResponse } from './project-view';
+
+const answerItemSchema = putResponsesBodySchema.shape.responses.element;
+
+/**
+ * Parses a PUT body. When it is malformed, the answer lists every bad item at once: the malformed ones
+ * (each problem naming the item's field id) and the well-formed ones the catalog refuses.
+ */
+function parsePutBody(body: unknown, catalog: PlaybookCatalog): PutResponsesBody {
+  const result = putResponsesBodySchema.safeParse(body);
+  if (result.success) return result.data;
+  const raw = (body as { responses?: unknown } | undefined)?.responses;
+  const items: unknown[] = Array.isArray(raw) ? raw : [];
+  const fieldIdAt = (index: unknown): string | undefined => {
+    const fieldId = typeof index === 'number' ? (items[index] as { fieldId?: unknown } | undefined)?.fieldId : undefined;
+    return typeof fieldId === 'string' ? fieldId : undefined;
+  };
+  const shapeProblems = toFieldProblems(result.error).map((problem, i) => {
+    const fieldId = fieldIdAt(result.error.issues[i]?.path[1]);
+    return fieldId === undefined ? problem : { path: problem.path, message: `"${fieldId}": ${problem.message}` };
+  });
+  // An oversized batch is refused as a whole; checking each of its items would only flood the answer.
+  const wellFormed = items.length <= MAX_RESPONSES_PER_PUT ? items.map((item) => answerItemSchema.safeParse(item).data) : [];
+  const problems = [...shapeProblems, ...findAnswerProblems(wellFormed, catalog)];
+  throw new ValidationError(`Invalid request body; nothing was saved: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, problems);
+}
+
+/** GET and PUT /api/projects/:id/responses; the router they are mounted on requires a signed-in user. */
+export function registerResponseRoutes(router: Router, deps: ProjectDeps): void {
+  router.get('/api/projects/:id/responses', async (ctx) => {
+    const { id } = parseOrThrow(projectIdParamsSchema, ctx.params, 'path');
+    const { answers } = await readResponses(deps, callerId(ctx), id);
+    ctx.body = { items: answers.map(({ fieldId, value, updatedAt }) => ({ fieldId, value, updatedAt: updatedAt.toISOString() })) };
+  });
+
+  router.put('/api/projects/:id/responses', async (ctx) => {
+    const { id } = parseOrThrow(projectIdParamsSchema, ctx.params, 'path');
+    const { responses } = parsePutBody(bodyOf(ctx), deps.catalog);
+    const result = await saveResponses(deps, callerId(ctx), id, responses);
+    ctx.body = { project: toProjectResponse(result.project), saved: result.saved, removed: result.removed };
+  });
+}

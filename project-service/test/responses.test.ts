@@ -1,0 +1,164 @@
+import { connectMongo, listPlaybookFields, type MongoHandle, type ProjectResponse } from '@playbook/shared';
+import { Types } from 'mongoose';
+import { createCapturingLogger } from '../../test/support/test-env';
+import { startTestProjectService, type TestProjectService } from './support/test-project-service';
+
+interface Answers {
+  items: Array<{ fieldId: string; value: string; updatedAt: string }>;
+}
+interface SaveResult {
+  project: ProjectResponse;
+  saved: number;
+  removed: number;
+}
+interface Problem {
+  detail: string;
+  errors: Array<{ path: string; message: string }>;
+}
+
+const GOAL = 'empathize.research_plan.goal'; // text, 300
+const NOTES = 'empathize.interviews.notes'; // longText, 20,000
+const SAYS = 'empathize.empathy_map.says'; // list
+const HMW = 'define.point_of_view.how_might_we'; // list
+
+describe('project-service answers over HTTP', () => {
+  let service: TestProjectService;
+  let db: MongoHandle;
+  beforeAll(async () => {
+    service = await startTestProjectService({ env: { PROJECT_LOCK_STALE_MS: '1000' } });
+    db = await connectMongo({ url: service.config.MONGO_URL, dbName: service.config.MONGO_DB, logger: createCapturingLogger('test-db').logger });
+  });
+  afterAll(async () => {
+    await db?.close();
+    await service?.stop();
+  });
+
+  const newProject = async (userId: string) => (await (await service.as(userId).post('/api/projects', { name: 'Answers' })).json()) as ProjectResponse;
+  const answersOf = async (userId: string, projectId: string) => (await (await service.as(userId).get(`/api/projects/${projectId}/responses`)).json()) as Answers;
+  const versionOf = async (userId: string, projectId: string) => ((await (await service.as(userId).get(`/api/projects/${projectId}`)).json()) as ProjectResponse).contentVersion;
+  const put = (userId: string, projectId: string, responses: unknown) => service.as(userId).put(`/api/projects/${projectId}/responses`, { responses });
+
+  it('saves, returns in catalog order, replaces and removes answers, bumping the version once per save', async () => {
+    const project = await newProject('ana');
+    const notes = 'Line one\n\tindented — “quoted”, naïve café, 東京, مرحبا, 👩🏽‍⚕️\n<script>alert(1)</script>';
+    const first = await put('ana', project.id, [
+      { fieldId: HMW, value: 'How might we shorten the wait?\nHow might we make waiting useful?' },
+      { fieldId: GOAL, value: 'Learn why patients leave before their turn' },
+      { fieldId: NOTES, value: notes },
+    ]);
+    expect(first.status).toBe(200);
+    const saved = (await first.json()) as SaveResult;
+    expect(saved).toMatchObject({ saved: 3, removed: 0, project: { id: project.id, contentVersion: 1 } });
+
+    const stored = await answersOf('ana', project.id);
+    expect(stored.items.map((item) => item.fieldId)).toEqual([GOAL, NOTES, HMW]);
+    expect(stored.items.find((item) => item.fieldId === NOTES)?.value).toBe(notes);
+    expect(stored.items[0].updatedAt).toEqual(expect.stringMatching(/^\d{4}-\d\d-\d\dT/));
+
+    const second = (await (await put('ana', project.id, [
+      { fieldId: GOAL, value: 'Learn why patients walk out' },
+      { fieldId: HMW, value: '' },
+      { fieldId: SAYS, value: '   \n ' },
+    ])).json()) as SaveResult;
+    expect(second).toMatchObject({ saved: 1, removed: 2, project: { contentVersion: 2 } });
+    expect((await answersOf('ana', project.id)).items.map(({ fieldId, value }) => ({ fieldId, value }))).toEqual([
+      { fieldId: GOAL, value: 'Learn why patients walk out' },
+      { fieldId: NOTES, value: notes },
+    ]);
+    expect(await db.connection.collection('responses').countDocuments({ projectId: new Types.ObjectId(project.id) })).toBe(2);
+  });
+
+  it('saves and then replaces an answer to every field of the catalog in one PUT each', async () => {
+    const project = await newProject('full');
+    const everyField = listPlaybookFields().map(({ field }) => field.id);
+    for (const round of ['first', 'second']) {
+      const response = await put('full', project.id, everyField.map((fieldId) => ({ fieldId, value: `${round}: ${fieldId}` })));
+      expect(response.status).toBe(200);
+    }
+    const stored = await answersOf('full', project.id);
+    expect(stored.items.map((item) => item.value)).toEqual(everyField.map((fieldId) => `second: ${fieldId}`));
+    expect(await versionOf('full', project.id)).toBe(2);
+  });
+
+  it('changes nothing when one item is bad, and names every bad item by index and field id', async () => {
+    const project = await newProject('ben');
+    await put('ben', project.id, [{ fieldId: GOAL, value: 'original goal' }]);
+    // Well-formed but not in the catalog or too long for its field: checked against the catalog.
+    const refusedByCatalog = [
+      { fieldId: GOAL, value: 'should not be saved' },
+      { fieldId: 'empathize.nonsense.field', value: 'x' },
+      { fieldId: NOTES, value: 'fine' },
+      { fieldId: SAYS, value: 'x'.repeat(4_001) },
+    ];
+    const response = await put('ben', project.id, [
+      ...refusedByCatalog,
+      { fieldId: HMW, value: 'null byte \u0000 here' },
+      { fieldId: 'define.insights.needs', value: 42 },
+      { fieldId: 'define.insights.evidence', value: 'half an emoji \uD83D' },
+    ]);
+    expect(response.status).toBe(400);
+    const problem = (await response.json()) as Problem;
+    expect(problem.errors.map((error) => error.path).sort()).toEqual(['responses.1.fieldId', 'responses.3.value', 'responses.4.value', 'responses.5.value', 'responses.6.value']);
+    expect(problem.errors.map((error) => error.message).join(' ')).toContain(HMW);
+    expect(problem.errors.map((error) => error.message).join(' ')).toContain('define.insights.needs');
+
+    const catalogCheck = await put('ben', project.id, [...refusedByCatalog, { fieldId: GOAL, value: 'twice' }]);
+    expect(catalogCheck.status).toBe(400);
+    const catalogProblem = (await catalogCheck.json()) as Problem;
+    expect(catalogProblem.errors).toEqual([
+      { path: 'responses.1.fieldId', message: expect.stringContaining('empathize.nonsense.field') },
+      { path: 'responses.3.value', message: expect.stringContaining(SAYS) },
+      { path: 'responses.4.fieldId', message: expect.stringContaining(GOAL) },
+    ]);
+    expect(catalogProblem.detail).toContain('nothing was saved');
+
+    expect((await answersOf('ben', project.id)).items.map(({ fieldId, value }) => ({ fieldId, value }))).toEqual([{ fieldId: GOAL, value: 'original goal' }]);
+    expect(await versionOf('ben', project.id)).toBe(1);
+  });
+
+  it('rejects a body that is not a list of up to 200 {fieldId, value} items', async () => {
+    const project = await newProject('cleo');
+    const tooMany = Array.from({ length: 201 }, (_, i) => ({ fieldId: `x.y.f${i}`, value: 'v' }));
+    for (const body of [{ responses: tooMany }, { responses: [] }, { responses: [{ fieldId: GOAL, value: 'v', ownerId: 'x' }] }, { answers: [] }, [{ fieldId: GOAL, value: 'v' }]]) {
+      expect((await service.as('cleo').put(`/api/projects/${project.id}/responses`, body)).status).toBe(400);
+    }
+    expect(await versionOf('cleo', project.id)).toBe(0);
+  });
+
+  it('keeps concurrent saves whole: the answers always come from one save, the version counts every save and rename', async () => {
+    const project = await newProject('dina');
+    const saves = Array.from({ length: 6 }, (_, i) => put('dina', project.id, [
+      { fieldId: GOAL, value: `goal from save ${i}` },
+      { fieldId: NOTES, value: `notes from save ${i}` },
+      { fieldId: SAYS, value: `says from save ${i}` },
+    ]));
+    const renames = Array.from({ length: 3 }, (_, i) => service.as('dina').patch(`/api/projects/${project.id}`, { name: `rename ${i}` }));
+    const statuses = await Promise.all([...saves, ...renames].map(async (response) => (await response).status));
+    const succeeded = statuses.filter((status) => status === 200).length;
+    expect(statuses.every((status) => status === 200 || status === 409)).toBe(true);
+    expect(succeeded).toBeGreaterThan(0);
+    const values = (await answersOf('dina', project.id)).items.map((item) => item.value.replace(/^\w+ from /, ''));
+    expect(new Set(values).size).toBe(1);
+    expect(await versionOf('dina', project.id)).toBe(succeeded);
+  });
+
+  it('finishes a save whose writer died half-way before anyone reads the project', async () => {
+    const project = await newProject('eve');
+    await put('eve', project.id, [{ fieldId: GOAL, value: 'before the crash' }, { fieldId: SAYS, value: 'old says' }]);
+    // What a crash after the journal entry and one applied operation leaves behind.
+    const _id = new Types.ObjectId(project.id);
+    const startedAt = new Date(Date.now() - 5_000);
+    const items = [{ fieldId: GOAL, value: 'after the crash' }, { fieldId: SAYS, value: '' }, { fieldId: HMW, value: 'How might we recover?' }];
+    await db.connection.collection('project_locks').insertOne({ _id, writeId: 'crashed-write', startedAt, items });
+    await db.connection.collection('responses').updateOne({ projectId: _id, fieldId: GOAL }, { $set: { value: 'after the crash', updatedAt: startedAt } });
+
+    expect((await answersOf('eve', project.id)).items.map(({ fieldId, value }) => ({ fieldId, value }))).toEqual([
+      { fieldId: GOAL, value: 'after the crash' },
+      { fieldId: HMW, value: 'How might we recover?' },
+    ]);
+    expect(await versionOf('eve', project.id)).toBe(2);
+    expect(service.logs()).toContain('finishing the abandoned save crashed-write');
+    expect(await db.connection.collection('project_locks').countDocuments({ _id })).toBe(0);
+    expect((await put('eve', project.id, [{ fieldId: GOAL, value: 'life goes on' }])).status).toBe(200);
+  });
+});

@@ -1,0 +1,81 @@
+import { connectNats, loadConfig, type Logger, type NatsHandle, type RunningService } from '@playbook/shared';
+import { startNatsServer, type TestNatsServer } from '../../../test/support/nats-server';
+import { createCapturingLogger, testMongoUrl, uniqueDbName } from '../../../test/support/test-env';
+import { createTestTokenIssuer } from '../../../test/support/test-tokens';
+import { projectConfigSchema, type ProjectConfig } from '../../src/config';
+import { startProjectService } from '../../src/main';
+
+export interface StartTestProjectServiceOptions {
+  /** The suite's NATS server; omitted: one is started (and destroyed by `stop`). */
+  natsUrl?: string;
+  dbName?: string;
+  logger?: Logger;
+  env?: Record<string, string>;
+}
+
+/** A tiny JSON client for one signed-in user (or none). */
+export interface ApiClient {
+  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
+  get(path: string): Promise<Response>;
+  post(path: string, body: unknown): Promise<Response>;
+  patch(path: string, body: unknown): Promise<Response>;
+  put(path: string, body: unknown): Promise<Response>;
+  delete(path: string): Promise<Response>;
+}
+
+export function apiClient(baseUrl: string, token?: string): ApiClient {
+  const request = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  return {
+    request,
+    get: (path) => request('GET', path),
+    post: (path, body) => request('POST', path, body),
+    patch: (path, body) => request('PATCH', path, body),
+    put: (path, body) => request('PUT', path, body),
+    delete: (path) => request('DELETE', path),
+  };
+}
+
+/**
+ * The REAL project-service in-process (startProjectService) on a free port, against a NATS server and a
+ * unique database, with a test token issuer serving its JWKS over that NATS (no auth-service needed).
+ */
+export async function startTestProjectService(options: StartTestProjectServiceOptions = {}) {
+  const ownNats: TestNatsServer | undefined = options.natsUrl ? undefined : await startNatsServer();
+  const natsUrl = options.natsUrl ?? ownNats!.url;
+  const captured = options.logger ? undefined : createCapturingLogger('project-service');
+  const config: ProjectConfig = loadConfig(projectConfigSchema, {
+    NODE_ENV: 'test',
+    PORT: '0',
+    NATS_URL: natsUrl,
+    MONGO_URL: testMongoUrl(),
+    MONGO_DB: options.dbName ?? uniqueDbName('projects'),
+    SHUTDOWN_TIMEOUT_MS: '2000',
+    ...options.env,
+  });
+  const service: RunningService = await startProjectService(config, options.logger ?? captured?.logger);
+  // The test's own connection: issues tokens, publishes and listens to events, sends snapshot requests.
+  const nats: NatsHandle = await connectNats({ url: natsUrl, name: 'project-service-test', logger: createCapturingLogger('test').logger });
+  const tokens = createTestTokenIssuer(nats);
+  return {
+    url: service.url,
+    config,
+    nats,
+    natsServer: ownNats,
+    logs: () => captured?.text() ?? '',
+    /** A client signed in as `userId` (a fresh token each call). */
+    as: (userId: string) => apiClient(service.url, tokens.tokenFor(userId)),
+    anonymous: () => apiClient(service.url),
+    async stop() {
+      tokens.stop();
+      await service.stop();
+      await nats.drain();
+      await ownNats?.destroy();
+    },
+  };
+}
+export type TestProjectService = Awaited<ReturnType<typeof startTestProjectService>>;
