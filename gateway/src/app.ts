@@ -1,27 +1,70 @@
-import Router from '@koa/router';
-import { createServiceApp, type ServiceRuntime } from '@playbook/shared';
+import {
+  authMiddleware,
+  createNatsKeyStore,
+  createServiceApp,
+  publicRoutes,
+  type AuthenticatedUser,
+  type PublicRoute,
+  type ServiceRuntime,
+} from '@playbook/shared';
 import type Koa from 'koa';
+import helmet from 'koa-helmet';
 import type { GatewayConfig } from './config';
-import { aggregateHealth, type UpstreamService } from './health/aggregate-health';
+import { corsMiddleware } from './middlewares/cors-middleware';
+import { methodNotAllowedMiddleware } from './middlewares/method-not-allowed-middleware';
+import { noStoreMiddleware } from './middlewares/no-store-middleware';
+import { rateLimitMiddleware } from './middlewares/rate-limit-middleware';
+import { createUpstreamDuration } from './proxy/upstream-metrics';
+import type { Upstreams } from './proxy/upstreams';
+import { createDiscoveryHandlers } from './routes/discovery-routes';
+import { createGatewayRouter } from './routes/gateway-router';
 
-export function upstreamServices(config: GatewayConfig): UpstreamService[] {
-  return [
-    { name: 'auth', url: config.AUTH_SERVICE_URL },
-    { name: 'project', url: config.PROJECT_SERVICE_URL },
-    { name: 'pdf', url: config.PDF_SERVICE_URL },
-  ];
+export interface GatewayDeps {
+  upstreams: Upstreams;
+  /** The public route table; tests may pass their own rows. */
+  routes?: readonly PublicRoute[];
 }
 
-/** The gateway's HTTP app; never listens (tests start it on port 0). */
-export function createApp(runtime: ServiceRuntime, config: GatewayConfig): Koa {
-  const app = createServiceApp({ logger: runtime.logger, metrics: runtime.metrics, readiness: runtime.readiness });
-  const router = new Router({ prefix: '/api' });
-  router.get('/health', async (ctx) => {
-    const report = await aggregateHealth(upstreamServices(config), runtime.readiness, config.HEALTH_CHECK_TIMEOUT_MS);
-    ctx.status = report.status === 'ok' ? 200 : 503;
-    ctx.body = report;
-    ctx.set('Cache-Control', 'no-store');
+/**
+ * The gateway's HTTP app; never listens (tests start it on port 0). Order: request id, metrics, access log,
+ * problem+json, probes (shared kit, no body parsing: bodies stream to the services), then security headers,
+ * no-store, CORS, the per-IP limit and the routes of the table.
+ */
+export function createApp(runtime: ServiceRuntime, config: GatewayConfig, deps: GatewayDeps): Koa {
+  const routes = deps.routes ?? publicRoutes;
+  const limits = config.RATE_LIMIT_ENABLED;
+  const window = config.RATE_LIMIT_WINDOW_SECONDS;
+  const app = createServiceApp({
+    logger: runtime.logger,
+    metrics: runtime.metrics,
+    readiness: runtime.readiness,
+    trustedProxyHops: config.TRUSTED_PROXY_HOPS,
+    parseJsonBody: false,
   });
-  app.use(router.routes()).use(router.allowedMethods());
+  app.use(helmet());
+  app.use(noStoreMiddleware());
+  app.use(corsMiddleware(config.CORS_ORIGINS));
+  if (limits) app.use(rateLimitMiddleware({ name: 'ip', points: config.RATE_LIMIT_PER_IP, windowSeconds: window, keyOf: (ctx) => ctx.ip }));
+
+  const { handlers, docsAsset } = createDiscoveryHandlers(routes, runtime, config);
+  const router = createGatewayRouter({
+    routes,
+    upstreams: deps.upstreams,
+    handlers,
+    auth:
+      config.GATEWAY_AUTH === 'on'
+        ? authMiddleware({ keys: createNatsKeyStore(runtime.nats, config.NATS_REQUEST_TIMEOUT_MS), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE })
+        : undefined,
+    userRateLimit: limits
+      ? rateLimitMiddleware({ name: 'user', points: config.RATE_LIMIT_PER_USER, windowSeconds: window, keyOf: (ctx) => (ctx.state.user as AuthenticatedUser | undefined)?.id })
+      : undefined,
+    timeoutMs: config.PROXY_TIMEOUT_MS,
+    longTimeoutMs: config.PROXY_LONG_TIMEOUT_MS,
+    bodyLimitBytes: config.BODY_LIMIT_BYTES,
+    duration: createUpstreamDuration(runtime.metrics),
+  });
+  router.get('/api/docs/:asset', docsAsset);
+  app.use(router.routes());
+  app.use(methodNotAllowedMiddleware(router.allowedMethods()));
   return app;
 }

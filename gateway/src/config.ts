@@ -1,12 +1,44 @@
-import { baseConfigSchema, envPort, envUrl } from '@playbook/shared';
+import { baseConfigSchema, DEFAULT_TOKEN_AUDIENCE, DEFAULT_TOKEN_ISSUER, envBoolean, envList, envPort, envPositiveInt, envUrl } from '@playbook/shared';
 import { z } from 'zod';
 
-/** Every variable the gateway reads; see .env.example. */
-export const gatewayConfigSchema = baseConfigSchema.extend({
-  PORT: envPort(8080),
-  AUTH_SERVICE_URL: envUrl('http://127.0.0.1:8081'),
-  PROJECT_SERVICE_URL: envUrl('http://127.0.0.1:8082'),
-  PDF_SERVICE_URL: envUrl('http://127.0.0.1:8083'),
-  HEALTH_CHECK_TIMEOUT_MS: z.coerce.number().int().positive().max(10_000).default(1500),
-});
+/** Every variable the gateway reads; see README.md and .env.example. */
+export const gatewayConfigSchema = baseConfigSchema
+  .extend({
+    PORT: envPort(8080),
+    AUTH_SERVICE_URL: envUrl('http://127.0.0.1:8081'),
+    PROJECT_SERVICE_URL: envUrl('http://127.0.0.1:8082'),
+    PDF_SERVICE_URL: envUrl('http://127.0.0.1:8083'),
+    HEALTH_CHECK_TIMEOUT_MS: z.coerce.number().int().positive().max(10_000).default(1500),
+
+    /** `off` skips token checks at the edge, for benchmarks only; refused in production. */
+    GATEWAY_AUTH: z.enum(['on', 'off']).default('on'),
+    /** Same names and defaults as auth-service, which signs the tokens. */
+    JWT_ISSUER: z.string().min(1).default(DEFAULT_TOKEN_ISSUER),
+    JWT_AUDIENCE: z.string().min(1).default(DEFAULT_TOKEN_AUDIENCE),
+
+    /** Proxies in front whose X-Forwarded-For entry is trusted for the client IP (ingress-nginx in Kubernetes: 1). */
+    TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+    /** Browser origins allowed to call the API (comma-separated, exact match); empty: no cross-origin access. */
+    CORS_ORIGINS: envList(''),
+    BODY_LIMIT_BYTES: envPositiveInt(1024 * 1024),
+
+    /** Time a service has to start answering (504 after); `long` rows (PDF rendering) get PROXY_LONG_TIMEOUT_MS. */
+    PROXY_TIMEOUT_MS: envPositiveInt(10_000),
+    PROXY_LONG_TIMEOUT_MS: envPositiveInt(120_000),
+    /** A service that does not accept the connection within this time is unavailable (503). */
+    UPSTREAM_CONNECT_TIMEOUT_MS: envPositiveInt(1_000),
+    /** Keep-alive connections per service. */
+    UPSTREAM_MAX_SOCKETS: envPositiveInt(256),
+
+    /** Fixed-window limits per client IP and per signed-in user (in memory, per gateway replica). */
+    RATE_LIMIT_ENABLED: envBoolean(true),
+    RATE_LIMIT_WINDOW_SECONDS: envPositiveInt(60),
+    RATE_LIMIT_PER_IP: envPositiveInt(600),
+    RATE_LIMIT_PER_USER: envPositiveInt(300),
+  })
+  .superRefine((config, issues) => {
+    if (config.NODE_ENV === 'production' && config.GATEWAY_AUTH === 'off') {
+      issues.addIssue({ code: 'custom', path: ['GATEWAY_AUTH'], message: 'must not be off in production (benchmarks only)' });
+    }
+  });
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

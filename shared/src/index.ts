@@ -35,3 +35,18 @@ export { createJwksKeyStore, createNatsKeyStore, type KeyStore } from './auth/jw
 export type { HttpMethod, PublicRoute, RouteResponse, ServiceName } from './contract/public-route';
 export * from './contract/event-messages';
 export type { FieldType, PlaybookCatalog, PlaybookField, PlaybookPhase, PlaybookSection } from './playbook/catalog-types';
+
+// playbook catalog (project-service area)
+export { playbookCatalog } from './playbook/catalog';
+export { findPlaybookField, listPlaybookFields, splitListAnswer, type LocatedPlaybookField } from './playbook/catalog-lookup';
+export * from './contract/project-routes';
+
+// auth-service (issue 3): its public routes and the schemas it validates with
+export * from './contract/auth-routes';
+
+// gateway (issue 4): its own routes and the whole public route table
+export * from './contract/gateway-routes';
+export { publicRoutes } from './contract/index';
+
+// pdf-service (issue 6): its public routes and the schemas it validates with
+export * from './contract/pdf-routes';

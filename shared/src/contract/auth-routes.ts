@@ -60,6 +60,7 @@ export const authRoutes: PublicRoute[] = [
   {
     method: 'POST',
     path: '/api/auth/register',
+    errors: [409],
     service: 'auth',
     auth: false,
     summary: 'Create an account and sign in',
@@ -69,6 +70,7 @@ export const authRoutes: PublicRoute[] = [
   {
     method: 'POST',
     path: '/api/auth/login',
+    errors: [401],
     service: 'auth',
     auth: false,
     summary: 'Sign in with email and password (429 with Retry-After after repeated failures)',
@@ -78,6 +80,7 @@ export const authRoutes: PublicRoute[] = [
   {
     method: 'POST',
     path: '/api/auth/refresh',
+    errors: [401],
     service: 'auth',
     auth: false,
     summary: 'Trade a refresh token for a new pair; reusing a spent one signs that login out everywhere',

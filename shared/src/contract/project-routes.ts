@@ -159,6 +159,7 @@ export const projectRoutes: PublicRoute[] = [
   {
     method: 'PATCH',
     path: '/api/projects/:id',
+    errors: [409],
     service: 'project',
     auth: true,
     summary: 'Rename a project or change its description.',
@@ -168,6 +169,7 @@ export const projectRoutes: PublicRoute[] = [
   {
     method: 'DELETE',
     path: '/api/projects/:id',
+    errors: [409],
     service: 'project',
     auth: true,
     summary: 'Delete a project and all its answers.',
@@ -186,6 +188,7 @@ export const projectRoutes: PublicRoute[] = [
   {
     method: 'PUT',
     path: '/api/projects/:id/responses',
+    errors: [409],
     service: 'project',
     auth: true,
     summary: 'Save up to 200 answers at once, all or nothing; an empty value removes an answer.',

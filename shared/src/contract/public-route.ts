@@ -31,6 +31,11 @@ export interface PublicRoute {
   };
   /** Success answers by status; the error answers (problem+json) are added by the gateway's documentation. */
   responses: Record<number, RouteResponse>;
+  /**
+   * Error answers this route gives beyond the ones derived from its shape (400 for input, 401 when `auth`,
+   * 404 for path ids, …), e.g. 401 from login, 404 for an id in the body, 409 on a conflict. Documented too.
+   */
+  errors?: Array<401 | 404 | 409>;
   /** Routes that render PDFs wait longer at the gateway than the default. */
   timeout?: 'default' | 'long';
 }

@@ -10,7 +10,8 @@ export function accessLogMiddleware(logger: Logger, quietPaths: string[] = ['/he
     } finally {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const level = quietPaths.includes(ctx.path) ? 'debug' : 'info';
-      logger.log(level, `${ctx.method} ${ctx.originalUrl} (${ctx.status}) - ${seconds.toFixed(3)}s`);
+      // winston formats (timestamp, …) before it filters by level: skip the work for lines nobody keeps.
+      if (logger.isLevelEnabled(level)) logger.log(level, `${ctx.method} ${ctx.originalUrl} (${ctx.status}) - ${seconds.toFixed(3)}s`);
     }
   };
 }

@@ -16,6 +16,8 @@ export interface ServiceAppOptions {
   bodyLimit?: string;
   /** Number of proxies in front whose X-Forwarded-For is trusted (0: none). */
   trustedProxyHops?: number;
+  /** False for the gateway: proxied bodies must stream through unread (default true). */
+  parseJsonBody?: boolean;
 }
 
 /**
@@ -31,6 +33,6 @@ export function createServiceApp(options: ServiceAppOptions): Koa {
   app.use(accessLogMiddleware(options.logger));
   app.use(problemMiddleware(options.logger));
   app.use(healthMiddleware(options.metrics, options.readiness));
-  app.use(jsonBodyMiddleware(options.bodyLimit));
+  if (options.parseJsonBody !== false) app.use(jsonBodyMiddleware(options.bodyLimit));
   return app;
 }

@@ -4,14 +4,22 @@ import {
   AppError,
   NotFoundError,
   PayloadTooLargeError,
+  ServiceUnavailableError,
   UnsupportedMediaTypeError,
   ValidationError,
 } from '../errors/app-error';
 import { toProblemDetails } from '../errors/problem-details';
 
+/**
+ * The driver's "cannot reach the database" errors (MongoDB/mongoose, by name so no driver import is
+ * needed): a dependency is down, 503, not a bug (issue 8: database outage → 503 meanwhile).
+ */
+const DATABASE_UNAVAILABLE = /^Mongo(ose)?(ServerSelection|Network|NetworkTimeout|NotConnected|PoolCleared|TopologyClosed)Error$/;
+
 /** Errors thrown by Koa's ecosystem (co-body, http-errors) carry a status; give them our shape. */
 function toAppError(error: unknown): unknown {
   if (error instanceof AppError) return error;
+  if (DATABASE_UNAVAILABLE.test((error as Error)?.name ?? '')) return new ServiceUnavailableError('The database is unavailable', error);
   const status = (error as { status?: unknown })?.status;
   if (status === 413) return new PayloadTooLargeError();
   if (status === 415) return new UnsupportedMediaTypeError();

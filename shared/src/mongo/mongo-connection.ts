@@ -23,6 +23,9 @@ export async function connectMongo({ url, dbName, logger }: ConnectMongoOptions)
     dbName,
     serverSelectionTimeoutMS: 5_000,
     heartbeatFrequencyMS: 2_000,
+    // The driver's 30 s default lets a monitor connection opened while the database restarts hang that
+    // long, and the service stays "not ready" with it (issue 8, database outage under load).
+    connectTimeoutMS: 5_000,
     maxPoolSize: 20,
     autoIndex: true,
   });

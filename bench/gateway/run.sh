@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Gateway benchmark (issue 4): one authenticated GET (1 KB answer) four ways, in one run, all on 127.0.0.1:
+#   gateway (token checked) · gateway (GATEWAY_AUTH=off) · straight to the service · Debian nginx proxying.
+# Servers are pinned to CPU $SERVER_CPU, wrk to CPU $LOAD_CPU. Rate limits are off and the gateway logs at
+# warn (no access line per request), like nginx with access_log off.
+# Usage: bench/gateway/run.sh [duration, default 5s] [connections, default 50] [rounds, default 5]
+# Rounds interleave the four targets (every other round in reverse order), so a change in machine load hits
+# them alike; the summary takes each target's median over the rounds.
+set -euo pipefail
+DURATION=${1:-5s}
+CONNECTIONS=${2:-50}
+ROUNDS=${3:-5}
+SERVER_CPU=${SERVER_CPU:-0}
+LOAD_CPU=${LOAD_CPU:-1}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+HERE="$ROOT/bench/gateway"
+TMP=$(mktemp -d)
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
+wait_port() { for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; exit 1; }
+start() { "$@" >>"$TMP/servers.log" 2>&1 & PIDS+=($!); }
+
+(cd "$ROOT" && npx tsc -b gateway)
+
+NATS_PORT=$(free_port); UPSTREAM_PORT=$(free_port); GW_ON_PORT=$(free_port); GW_OFF_PORT=$(free_port); NGINX_PORT=$(free_port)
+start taskset -c "$SERVER_CPU" nats-server -a 127.0.0.1 -p "$NATS_PORT"
+wait_port "$NATS_PORT"
+start taskset -c "$SERVER_CPU" node "$HERE/upstream.mjs" "$UPSTREAM_PORT"
+node "$HERE/token-issuer.mjs" "nats://127.0.0.1:$NATS_PORT" >"$TMP/token" 2>>"$TMP/servers.log" & PIDS+=($!)
+for _ in $(seq 1 50); do [ -s "$TMP/token" ] && break; sleep 0.1; done
+TOKEN=$(head -n1 "$TMP/token")
+
+gateway_env() {
+  echo NODE_ENV=test LOG_LEVEL=warn NATS_URL="nats://127.0.0.1:$NATS_PORT" RATE_LIMIT_ENABLED=false PORT="$1" GATEWAY_AUTH="$2" \
+    AUTH_SERVICE_URL="http://127.0.0.1:$UPSTREAM_PORT" PROJECT_SERVICE_URL="http://127.0.0.1:$UPSTREAM_PORT" PDF_SERVICE_URL="http://127.0.0.1:$UPSTREAM_PORT"
+}
+# shellcheck disable=SC2046
+start env $(gateway_env "$GW_ON_PORT" on) taskset -c "$SERVER_CPU" node "$ROOT/gateway/dist/main.js"
+# shellcheck disable=SC2046
+start env $(gateway_env "$GW_OFF_PORT" off) taskset -c "$SERVER_CPU" node "$ROOT/gateway/dist/main.js"
+
+mkdir -p "$TMP/nginx/tmp"
+sed -e "s/@NGINX_PORT@/$NGINX_PORT/" -e "s/@UPSTREAM_PORT@/$UPSTREAM_PORT/" "$HERE/nginx.conf" >"$TMP/nginx/nginx.conf"
+start taskset -c "$SERVER_CPU" nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf"
+for port in "$UPSTREAM_PORT" "$GW_ON_PORT" "$GW_OFF_PORT" "$NGINX_PORT"; do wait_port "$port"; done
+
+PATH_UNDER_TEST=/api/auth/me
+check=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$GW_ON_PORT$PATH_UNDER_TEST")
+[ "$check" = 200 ] || { echo "gateway (auth on) answered $check"; cat "$TMP/servers.log"; exit 1; }
+check=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$GW_ON_PORT$PATH_UNDER_TEST")
+[ "$check" = 401 ] || { echo "gateway (auth on) let a request without token through ($check)"; exit 1; }
+
+run() { # name port
+  local url="http://127.0.0.1:$2$PATH_UNDER_TEST"
+  taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d3s -H "Authorization: Bearer $TOKEN" "$url" >/dev/null # warm-up (JIT, pools)
+  taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency -H "Authorization: Bearer $TOKEN" "$url" >"$TMP/$1.txt"
+  local rps p50 p99 errors
+  rps=$(awk '/Requests\/sec/ {print $2}' "$TMP/$1.txt")
+  p50=$(awk '$1 == "50%" {print $2}' "$TMP/$1.txt")
+  p99=$(awk '$1 == "99%" {print $2}' "$TMP/$1.txt")
+  errors=$(awk '/Non-2xx|Socket errors/ {print}' "$TMP/$1.txt" | tr '\n' ' ')
+  printf '| %s | %s | %s | %s | %s | %s |\n' "$round" "$1" "$rps" "$p50" "$p99" "${errors:-none}"
+  printf '%s\t%s\t%s\t%s\n' "$1" "$rps" "$p50" "$p99" >>"$TMP/results.tsv"
+}
+
+echo "machine: $(nproc) CPUs, $(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | xargs); $(node --version); $(nginx -v 2>&1); $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "wrk -t1 -c$CONNECTIONS -d$DURATION, GET $PATH_UNDER_TEST (1 KB JSON), servers on CPU $SERVER_CPU, wrk on CPU $LOAD_CPU"
+echo
+echo '| round | target | req/s | p50 | p99 | errors |'
+echo '|---|---|---|---|---|---|'
+TARGETS=("gateway, token checked|$GW_ON_PORT" "gateway, GATEWAY_AUTH=off|$GW_OFF_PORT" "service directly|$UPSTREAM_PORT" "nginx proxy|$NGINX_PORT")
+for round in $(seq 1 "$ROUNDS"); do
+  order=(0 1 2 3); [ $((round % 2)) -eq 0 ] && order=(3 2 1 0)
+  for i in "${order[@]}"; do run "${TARGETS[$i]%|*}" "${TARGETS[$i]#*|}"; done
+done
+echo
+node "$HERE/summarize.mjs" "$TMP/results.tsv"

@@ -1,0 +1,29 @@
+// Medians per target over the rounds of run.sh, and the ratios issue 4 sets targets for.
+import { readFileSync } from 'node:fs';
+
+const toMs = (text) => (text.endsWith('us') ? parseFloat(text) / 1000 : text.endsWith('ms') ? parseFloat(text) : parseFloat(text) * 1000);
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+const rows = readFileSync(process.argv[2], 'utf8').trim().split('\n').map((line) => line.split('\t'));
+const byTarget = new Map();
+for (const [target, rps, p50, p99] of rows) {
+  const entry = byTarget.get(target) ?? { rps: [], p50: [], p99: [] };
+  entry.rps.push(parseFloat(rps));
+  entry.p50.push(toMs(p50));
+  entry.p99.push(toMs(p99));
+  byTarget.set(target, entry);
+}
+const m = Object.fromEntries([...byTarget].map(([target, entry]) => [target, { rps: median(entry.rps), p50: median(entry.p50), p99: median(entry.p99) }]));
+console.log('| target (median of rounds) | req/s | p50 | p99 |');
+console.log('|---|---|---|---|');
+for (const [target, value] of Object.entries(m)) console.log(`| ${target} | ${value.rps.toFixed(0)} | ${value.p50.toFixed(2)}ms | ${value.p99.toFixed(2)}ms |`);
+const on = m['gateway, token checked'];
+const off = m['gateway, GATEWAY_AUTH=off'];
+const nginx = m['nginx proxy'];
+console.log('');
+console.log(`auth on / auth off throughput: ${(on.rps / off.rps).toFixed(2)} (target >= 0.90)`);
+console.log(`auth on / nginx throughput: ${((on.rps / nginx.rps) * 100).toFixed(1)} % (target >= 15 %)`);
+console.log(`p99 auth on / auth off: ${(on.p99 / off.p99).toFixed(2)} (target <= 1.20)`);

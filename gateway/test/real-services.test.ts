@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import { loadConfig, type Logger, type RunningService } from '@playbook/shared';
+import { pdfConfigSchema } from '../../pdf-service/src/config';
+import { startPdfService } from '../../pdf-service/src/main';
+import { projectConfigSchema } from '../../project-service/src/config';
+import { startProjectService } from '../../project-service/src/main';
+import { startTestAuthService, type RegisteredUser, type TestAuthService } from '../../test/support/auth-service';
+import { startNatsServer, type TestNatsServer } from '../../test/support/nats-server';
+import { createCapturingLogger, testMongoUrl, uniqueDbName } from '../../test/support/test-env';
+import { gatewayConfigSchema } from '../src/config';
+import { startGateway } from '../src/main';
+
+type Captured = ReturnType<typeof createCapturingLogger>;
+type ServiceKey = 'gateway' | 'auth' | 'project' | 'pdf';
+
+describe('gateway in front of the real services', () => {
+  let natsServer: TestNatsServer;
+  let auth: TestAuthService;
+  let project: RunningService;
+  let pdf: RunningService;
+  let gateway: RunningService;
+  let user: RegisteredUser;
+  let pdfStopped = false;
+  const logs = {} as Record<ServiceKey, Captured>;
+
+  beforeAll(async () => {
+    natsServer = await startNatsServer();
+    for (const key of ['gateway', 'auth', 'project', 'pdf'] as const) logs[key] = createCapturingLogger(key);
+    const base = { NODE_ENV: 'test', PORT: '0', NATS_URL: natsServer.url, MONGO_URL: testMongoUrl(), SHUTDOWN_TIMEOUT_MS: '2000' };
+    auth = await startTestAuthService({ natsUrl: natsServer.url, logger: logs.auth.logger as Logger });
+    project = await startProjectService(loadConfig(projectConfigSchema, { ...base, MONGO_DB: uniqueDbName('gw_projects') }), logs.project.logger);
+    pdf = await startPdfService(loadConfig(pdfConfigSchema, { ...base, MONGO_DB: uniqueDbName('gw_pdf'), PDF_PAGE_POOL_SIZE: '1' }), logs.pdf.logger);
+    const config = loadConfig(gatewayConfigSchema, {
+      ...base,
+      AUTH_SERVICE_URL: auth.url,
+      PROJECT_SERVICE_URL: project.url,
+      PDF_SERVICE_URL: pdf.url,
+      RATE_LIMIT_ENABLED: 'false',
+    });
+    gateway = await startGateway(config, logs.gateway.logger);
+    user = await auth.registerUser(gateway.url);
+  }, 60_000);
+  afterAll(async () => {
+    await gateway?.stop();
+    if (!pdfStopped) await pdf?.stop();
+    await project?.stop();
+    await auth?.stop();
+    await natsServer?.destroy();
+  }, 30_000);
+
+  const send = async (method: string, path: string, options: { token?: string; body?: unknown; requestId?: string } = {}) => {
+    const requestId = options.requestId ?? `gw-test-${randomUUID()}`;
+    const response = await fetch(`${gateway.url}${path}`, {
+      method,
+      headers: {
+        'x-request-id': requestId,
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
+    return { response, requestId, json: () => response.json() as Promise<Record<string, unknown>> };
+  };
+  /** Which logs carry a line of this request. */
+  const loggedBy = (requestId: string) => (Object.keys(logs) as ServiceKey[]).filter((key) => logs[key].lines().some((line) => line.requestId === requestId));
+
+  it('reaches the right service for each kind of route, with one request id in the gateway and service logs', async () => {
+    const me = await send('GET', '/api/auth/me', { token: user.accessToken });
+    expect(me.response.status).toBe(200);
+    expect(await me.json()).toMatchObject({ id: user.user.id, email: user.user.email });
+    expect(me.response.headers.get('x-request-id')).toBe(me.requestId);
+    expect(loggedBy(me.requestId)).toEqual(['gateway', 'auth']);
+
+    const catalog = await send('GET', '/api/playbook');
+    expect(catalog.response.status).toBe(200);
+    expect(loggedBy(catalog.requestId)).toEqual(['gateway', 'project']);
+
+    const created = await send('POST', '/api/projects', { token: user.accessToken, body: { name: 'Through the gateway' } });
+    expect(created.response.status).toBe(201);
+    const { id } = await created.json();
+    expect(loggedBy(created.requestId)).toEqual(['gateway', 'project']);
+
+    const fetched = await send('GET', `/api/projects/${String(id)}`, { token: user.accessToken });
+    expect(await fetched.json()).toMatchObject({ id, name: 'Through the gateway' });
+
+    const job = await send('GET', `/api/pdf/jobs/${randomUUID()}`, { token: user.accessToken });
+    expect(job.response.status).toBe(404);
+    expect(job.response.headers.get('content-type')).toContain('application/problem+json');
+    expect(loggedBy(job.requestId)).toEqual(['gateway', 'pdf']);
+
+    const gatewayLine = logs.gateway.lines().find((line) => line.requestId === me.requestId);
+    const authLine = logs.auth.lines().find((line) => line.requestId === me.requestId);
+    expect(gatewayLine?.message).toMatch(/^GET \/api\/auth\/me \(200\)/);
+    expect(authLine?.message).toMatch(/^GET \/api\/auth\/me \(200\)/);
+  });
+
+  it('refuses a missing, expired or tampered token with 401 at the gateway; the service logs nothing for it', async () => {
+    const [header, payload, signature] = user.accessToken.split('.') as [string, string, string];
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+    const expired = `${header}.${Buffer.from(JSON.stringify({ ...claims, exp: 1 })).toString('base64url')}.${signature}`;
+    const tampered = `${header}.${Buffer.from(JSON.stringify({ ...claims, sub: 'someone-else' })).toString('base64url')}.${signature}`;
+    for (const token of [undefined, expired, tampered]) {
+      const result = await send('GET', '/api/projects', { token });
+      expect(result.response.status).toBe(401);
+      expect(await result.json()).toMatchObject({ status: 401, traceId: result.requestId });
+      expect(loggedBy(result.requestId)).toEqual(['gateway']);
+    }
+  });
+
+  it('reports every service, NATS and the database as healthy at /api/health', async () => {
+    const health = await send('GET', '/api/health');
+    expect(health.response.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok', checks: { gateway: 'ok', nats: 'ok', auth: 'ok', project: 'ok', pdf: 'ok', database: 'ok' } });
+  });
+
+  it('answers 503 problem+json within 1 s once a service is stopped', async () => {
+    await pdf.stop();
+    pdfStopped = true;
+    const started = Date.now();
+    const job = await send('GET', `/api/pdf/jobs/${randomUUID()}`, { token: user.accessToken });
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(job.response.status).toBe(503);
+    expect(await job.json()).toMatchObject({ status: 503, detail: 'The pdf service is unavailable', traceId: job.requestId });
+    const health = await send('GET', '/api/health');
+    expect(health.response.status).toBe(503);
+    expect(await health.json()).toMatchObject({ status: 'fail', checks: { pdf: 'fail', auth: 'ok' } });
+  });
+});

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import type { PublicRoute } from './public-route';
+
+/** The gateway's own public routes (DESIGN.md §2, issue 4): health and discovery, all without a token. */
+
+export const healthReportSchema = z.object({
+  status: z.enum(['ok', 'fail']),
+  checks: z.record(z.string(), z.enum(['ok', 'fail'])).meta({ description: 'gateway, nats, each service and the database' }),
+});
+
+export const routeListSchema = z.object({
+  routes: z.array(
+    z.object({
+      method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
+      path: z.string().meta({ description: 'Koa-style pattern, e.g. /api/projects/:id' }),
+      auth: z.boolean().meta({ description: 'Whether a bearer token is required' }),
+      description: z.string(),
+      service: z.enum(['gateway', 'auth', 'project', 'pdf']),
+    }),
+  ),
+});
+export type RouteList = z.infer<typeof routeListSchema>;
+
+export const openApiDocumentSchema = z.looseObject({ openapi: z.string(), info: z.looseObject({ title: z.string() }), paths: z.record(z.string(), z.unknown()) });
+
+export const gatewayRoutes: PublicRoute[] = [
+  {
+    method: 'GET',
+    path: '/api/health',
+    service: 'gateway',
+    auth: false,
+    summary: 'Aggregated health: gateway, NATS, each service and the database (503 with the failing checks)',
+    responses: { 200: { description: 'Everything is usable', schema: healthReportSchema } },
+  },
+  {
+    method: 'GET',
+    path: '/api/routes',
+    service: 'gateway',
+    auth: false,
+    summary: 'Every public route: method, path, whether a token is required, description',
+    responses: { 200: { description: 'The route table', schema: routeListSchema } },
+  },
+  {
+    method: 'GET',
+    path: '/api/openapi.json',
+    service: 'gateway',
+    auth: false,
+    summary: 'The OpenAPI 3.1 document of the public API',
+    responses: { 200: { description: 'The OpenAPI document', schema: openApiDocumentSchema } },
+  },
+  {
+    method: 'GET',
+    path: '/api/docs',
+    service: 'gateway',
+    auth: false,
+    summary: 'Browsable API documentation (Swagger UI)',
+    responses: { 200: { description: 'An HTML page', contentType: 'text/html' } },
+  },
+];
