@@ -1,4 +1,4 @@
-import { baseConfigSchema, DEFAULT_TOKEN_AUDIENCE, DEFAULT_TOKEN_ISSUER, envPort, envPositiveInt } from '@playbook/shared';
+import { baseConfigSchema, envPort, envPositiveInt } from '@playbook/shared';
 import { z } from 'zod';
 
 const atLeast = (minimum: number, fallback: number) => z.coerce.number().int().min(minimum).default(fallback);
@@ -10,9 +10,6 @@ export const authConfigSchema = baseConfigSchema
     MONGO_DB: z.string().min(1).default('auth'),
     /** Proxies in front (the gateway) whose X-Forwarded-For entry is trusted for the client IP. */
     TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(1),
-
-    JWT_ISSUER: z.string().min(1).default(DEFAULT_TOKEN_ISSUER),
-    JWT_AUDIENCE: z.string().min(1).default(DEFAULT_TOKEN_AUDIENCE),
     ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(900),
     REFRESH_TOKEN_TTL_SECONDS: envPositiveInt(14 * 24 * 3600),
     /** The signing key (EC P-256 private key, PEM); `\n` escapes are accepted for one-line env values. */

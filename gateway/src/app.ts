@@ -1,6 +1,5 @@
 import {
-  authMiddleware,
-  createNatsKeyStore,
+  tokenCheckOverNats,
   createServiceApp,
   publicRoutes,
   type AuthenticatedUser,
@@ -53,7 +52,7 @@ export function createApp(runtime: ServiceRuntime, config: GatewayConfig, deps: 
     handlers,
     auth:
       config.GATEWAY_AUTH === 'on'
-        ? authMiddleware({ keys: createNatsKeyStore(runtime.nats, config.NATS_REQUEST_TIMEOUT_MS), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE })
+        ? tokenCheckOverNats(runtime)
         : undefined,
     userRateLimit: limits
       ? rateLimitMiddleware({ name: 'user', points: config.RATE_LIMIT_PER_USER, windowSeconds: window, keyOf: (ctx) => (ctx.state.user as AuthenticatedUser | undefined)?.id })

@@ -1,4 +1,4 @@
-import { baseConfigSchema, DEFAULT_TOKEN_AUDIENCE, DEFAULT_TOKEN_ISSUER, envBoolean, envList, envPort, envPositiveInt, envUrl } from '@playbook/shared';
+import { baseConfigSchema, envBoolean, envList, envPort, envPositiveInt, envUrl } from '@playbook/shared';
 import { z } from 'zod';
 
 /** Every variable the gateway reads; see README.md and .env.example. */
@@ -12,9 +12,6 @@ export const gatewayConfigSchema = baseConfigSchema
 
     /** `off` skips token checks at the edge, for benchmarks only; refused in production. */
     GATEWAY_AUTH: z.enum(['on', 'off']).default('on'),
-    /** Same names and defaults as auth-service, which signs the tokens. */
-    JWT_ISSUER: z.string().min(1).default(DEFAULT_TOKEN_ISSUER),
-    JWT_AUDIENCE: z.string().min(1).default(DEFAULT_TOKEN_AUDIENCE),
 
     /** Proxies in front whose X-Forwarded-For entry is trusted for the client IP (ingress-nginx in Kubernetes: 1). */
     TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),

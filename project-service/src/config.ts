@@ -1,13 +1,10 @@
-import { baseConfigSchema, DEFAULT_TOKEN_AUDIENCE, DEFAULT_TOKEN_ISSUER, envPort, envPositiveInt } from '@playbook/shared';
+import { baseConfigSchema, envPort, envPositiveInt } from '@playbook/shared';
 import { z } from 'zod';
 
 /** Every variable project-service reads; see README.md and .env.example. */
 export const projectConfigSchema = baseConfigSchema.extend({
   PORT: envPort(8082),
   MONGO_DB: z.string().min(1).default('projects'),
-  /** Same names and defaults as auth-service, which signs the tokens this service checks. */
-  JWT_ISSUER: z.string().min(1).default(DEFAULT_TOKEN_ISSUER),
-  JWT_AUDIENCE: z.string().min(1).default(DEFAULT_TOKEN_AUDIENCE),
   /** Largest JSON body: a full PUT of answers can carry several megabytes of text. */
   MAX_BODY_SIZE: z.string().regex(/^\d+(kb|mb)$/i, 'must look like 512kb or 6mb').default('6mb'),
   /** A project lock held this long is taken as abandoned (its writer died); a save in it is finished by the next request. */

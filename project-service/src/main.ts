@@ -1,6 +1,5 @@
 import {
-  authMiddleware,
-  createNatsKeyStore,
+  tokenCheckOverNats,
   ensureEventStream,
   listen,
   loadConfig,
@@ -39,7 +38,7 @@ export async function startProjectService(config: ProjectConfig, logger?: Logger
   await ensureEventStream(runtime.nats);
   const snapshots = serveSnapshots(runtime.nats, deps);
   const userDeletions = await consumeUserDeletions(runtime.nats, deps);
-  const auth = authMiddleware({ keys: createNatsKeyStore(runtime.nats, config.NATS_REQUEST_TIMEOUT_MS), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
+  const auth = tokenCheckOverNats(runtime);
   const app = createApp(runtime, { deps, auth, bodyLimit: config.MAX_BODY_SIZE });
   return listen(runtime, app, {
     port: config.PORT,

@@ -31,6 +31,7 @@ export { listen, openServiceRuntime, type ServiceRuntime } from './lifecycle/ser
 export * from './auth/access-token';
 export { authMiddleware, type AuthMiddlewareOptions } from './auth/auth-middleware';
 export { createJwksKeyStore, createNatsKeyStore, type KeyStore } from './auth/jwks-key-store';
+export { tokenCheckOverNats } from './auth/token-check';
 
 export type { HttpMethod, PublicRoute, RouteResponse, ServiceName } from './contract/public-route';
 export * from './contract/event-messages';

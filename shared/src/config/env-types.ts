@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_TOKEN_AUDIENCE, DEFAULT_TOKEN_ISSUER } from '../auth/access-token';
 
 /** Env helpers: variables arrive as strings, these coerce and bound them. */
 export const envPort = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
@@ -24,5 +25,8 @@ export const baseConfigSchema = z.object({
   NATS_REQUEST_TIMEOUT_MS: envPositiveInt(5000),
   MONGO_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URL').default('mongodb://127.0.0.1:27017'),
   SHUTDOWN_TIMEOUT_MS: envPositiveInt(10000),
+  /** Who signs access tokens and for whom: auth-service issues them, every service checks them. */
+  JWT_ISSUER: z.string().min(1).default(DEFAULT_TOKEN_ISSUER),
+  JWT_AUDIENCE: z.string().min(1).default(DEFAULT_TOKEN_AUDIENCE),
 });
 export type BaseConfig = z.infer<typeof baseConfigSchema>;
