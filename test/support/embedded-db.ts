@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePort, startProcess, waitForPort, type StartedProcess } from './processes';
+import { freePort, restartableServer } from './processes';
 
 export const EMBEDDED_DB_BINARY = resolve(__dirname, '../../.bin/embedded-db');
 
@@ -9,23 +9,9 @@ export const EMBEDDED_DB_BINARY = resolve(__dirname, '../../.bin/embedded-db');
 export async function startEmbeddedDb() {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'playbook-db-'));
-  let process: StartedProcess | undefined;
-  const start = async () => {
-    process = startProcess(EMBEDDED_DB_BINARY, ['-listen', `127.0.0.1:${port}`, '-dir', dataDir]);
-    await waitForPort(port, 20_000).catch((error: Error) => {
-      throw new Error(`${error.message}\n${process?.output()}`);
-    });
-  };
-  await start();
-  return {
-    port,
-    url: `mongodb://127.0.0.1:${port}`,
-    stop: async () => { await process?.stop(); },
-    restart: start,
-    async destroy() {
-      await process?.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  const server = restartableServer(EMBEDDED_DB_BINARY, ['-listen', `127.0.0.1:${port}`, '-dir', dataDir], port, dataDir, 20_000);
+  await server.start();
+  const { stop, restart, destroy } = server;
+  return { port, url: `mongodb://127.0.0.1:${port}`, stop, restart, destroy };
 }
 export type TestEmbeddedDb = Awaited<ReturnType<typeof startEmbeddedDb>>;

@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startProcess, waitForPort, type StartedProcess } from './processes';
+import { freePort, restartableServer } from './processes';
 
 /**
  * A real nats-server with JetStream for one test file (each file gets its own, so subjects never
@@ -10,23 +10,9 @@ import { freePort, startProcess, waitForPort, type StartedProcess } from './proc
 export async function startNatsServer() {
   const port = await freePort();
   const storeDir = mkdtempSync(join(tmpdir(), 'playbook-nats-'));
-  let process: StartedProcess | undefined;
-  const start = async () => {
-    process = startProcess('nats-server', ['-js', '-sd', storeDir, '-a', '127.0.0.1', '-p', String(port)]);
-    await waitForPort(port, 10_000).catch((error: Error) => {
-      throw new Error(`${error.message}\n${process?.output()}`);
-    });
-  };
-  await start();
-  return {
-    port,
-    url: `nats://127.0.0.1:${port}`,
-    stop: async () => { await process?.stop(); },
-    restart: start,
-    async destroy() {
-      await process?.stop();
-      rmSync(storeDir, { recursive: true, force: true });
-    },
-  };
+  const server = restartableServer('nats-server', ['-js', '-sd', storeDir, '-a', '127.0.0.1', '-p', String(port)], port, storeDir, 10_000);
+  await server.start();
+  const { stop, restart, destroy } = server;
+  return { port, url: `nats://127.0.0.1:${port}`, stop, restart, destroy };
 }
 export type TestNatsServer = Awaited<ReturnType<typeof startNatsServer>>;

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, Socket } from 'node:net';
 
@@ -50,3 +51,28 @@ export function startProcess(command: string, args: string[], env: NodeJS.Proces
   };
 }
 export type StartedProcess = ReturnType<typeof startProcess>;
+
+/**
+ * A server process that a test may stop and start again on the same port and data folder (a NATS or
+ * database outage); `destroy` stops it and removes the folder.
+ */
+export function restartableServer(command: string, args: string[], port: number, dataDir: string, startTimeoutMs: number) {
+  let process: StartedProcess | undefined;
+  const start = async () => {
+    process = startProcess(command, args);
+    await waitForPort(port, startTimeoutMs).catch((error: Error) => {
+      throw new Error(`${error.message}\n${process?.output()}`);
+    });
+  };
+  return {
+    start,
+    stop: async () => {
+      await process?.stop();
+    },
+    restart: start,
+    async destroy() {
+      await process?.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
