@@ -1,9 +1,37 @@
-import { baseConfigSchema, envPort } from '@playbook/shared';
+import { availableParallelism } from 'node:os';
+import { baseConfigSchema, DEFAULT_TOKEN_AUDIENCE, DEFAULT_TOKEN_ISSUER, envBoolean, envPort, envPositiveInt } from '@playbook/shared';
 import { z } from 'zod';
 
-/** Every variable pdf-service reads; see .env.example. */
+/** Every variable pdf-service reads; see README.md and .env.example. */
 export const pdfConfigSchema = baseConfigSchema.extend({
   PORT: envPort(8083),
   MONGO_DB: z.string().min(1).default('pdf'),
+  /** Debian's Chromium; a browser download cannot work on the build machines. */
+  CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
+  /** Pages rendering at once (one browser); defaults to the CPU count. */
+  PDF_PAGE_POOL_SIZE: envPositiveInt(availableParallelism()),
+  /** Renders waiting for a page beyond which a render is refused (429). */
+  PDF_RENDER_QUEUE_LIMIT: envPositiveInt(32),
+  PDF_RENDER_TIMEOUT_MS: envPositiveInt(30_000),
+  /** The browser is replaced after this many renders, so a slow leak never grows without bound. */
+  PDF_BROWSER_MAX_RENDERS: envPositiveInt(500),
+  /** Jobs queued in the JetStream work queue (all replicas) beyond which a new one is refused (429). */
+  PDF_JOB_QUEUE_LIMIT: envPositiveInt(200),
+  /** Whether this replica renders jobs; API-only replicas set it to false. */
+  PDF_WORKER_ENABLED: envBoolean(true),
+  /** Jobs one replica works on at once; defaults to twice the page pool size, so storing one PDF overlaps rendering the next. */
+  PDF_WORKER_CONCURRENCY: z.coerce.number().int().positive().optional(),
+  PDF_JOB_MAX_DELIVERIES: envPositiveInt(3),
+  /** How long a job may go without an ack or heartbeat before JetStream hands it to another worker. */
+  PDF_JOB_ACK_WAIT_MS: envPositiveInt(30_000),
+  /** How long POST /api/generate-pdf waits for the PDF before answering 202 with the job. */
+  PDF_SYNC_LIMIT_MS: envPositiveInt(60_000),
+  PDF_RETENTION_DAYS: z.coerce.number().positive().default(7),
+  PDF_SWEEP_INTERVAL_MS: envPositiveInt(3_600_000),
+  /** Recently rendered PDFs kept in memory for fast repeated downloads (0 turns it off). */
+  PDF_MEMORY_CACHE_MB: z.coerce.number().int().min(0).default(32),
+  /** Same names and defaults as auth-service, which signs the tokens this service checks. */
+  JWT_ISSUER: z.string().min(1).default(DEFAULT_TOKEN_ISSUER),
+  JWT_AUDIENCE: z.string().min(1).default(DEFAULT_TOKEN_AUDIENCE),
 });
 export type PdfConfig = z.infer<typeof pdfConfigSchema>;

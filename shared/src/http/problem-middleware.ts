@@ -12,14 +12,20 @@ import { toProblemDetails } from '../errors/problem-details';
 
 /**
  * The driver's "cannot reach the database" errors (MongoDB/mongoose, by name so no driver import is
- * needed): a dependency is down, 503, not a bug (issue 8: database outage → 503 meanwhile).
+ * needed), and mongoose's "buffering timed out" (an operation queued while disconnected): a dependency is
+ * down, 503, not a bug (issue 8: database outage → 503 meanwhile).
  */
 const DATABASE_UNAVAILABLE = /^Mongo(ose)?(ServerSelection|Network|NetworkTimeout|NotConnected|PoolCleared|TopologyClosed)Error$/;
 
 /** Errors thrown by Koa's ecosystem (co-body, http-errors) carry a status; give them our shape. */
 function toAppError(error: unknown): unknown {
   if (error instanceof AppError) return error;
-  if (DATABASE_UNAVAILABLE.test((error as Error)?.name ?? '')) return new ServiceUnavailableError('The database is unavailable', error);
+  const { name = '', message = '' } = (error ?? {}) as Error;
+  // Bulk writes wrap the connection error (MongoBulkWriteError: connect ECONNREFUSED …).
+  const lostConnection = name.startsWith('Mongo') && /ECONNREFUSED|ECONNRESET|EPIPE|connection \S+ to \S+ closed|Topology is closed|not connected/i.test(message);
+  if (DATABASE_UNAVAILABLE.test(name) || lostConnection || /buffering timed out/.test(message)) {
+    return new ServiceUnavailableError('The database is unavailable', error);
+  }
   const status = (error as { status?: unknown })?.status;
   if (status === 413) return new PayloadTooLargeError();
   if (status === 415) return new UnsupportedMediaTypeError();

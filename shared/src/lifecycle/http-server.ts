@@ -19,6 +19,13 @@ export async function startHttpServer(app: Koa, port: number, host = '0.0.0.0'):
     server.once('error', reject);
     server.listen(port, host, () => resolve());
   });
+  // While closing, a keep-alive connection that is still busy is told to close after its current answer and
+  // is closed as soon as it goes idle; otherwise a client that keeps sending on it holds the shutdown open
+  // until the grace timeout (issue 8: SIGTERM under load must exit well within its grace period).
+  let closing = false;
+  server.on('request', (_request, response) => {
+    if (closing) response.setHeader('Connection', 'close');
+  });
   const actualPort = (server.address() as AddressInfo).port;
   return {
     server,
@@ -26,10 +33,14 @@ export async function startHttpServer(app: Koa, port: number, host = '0.0.0.0'):
     url: `http://127.0.0.1:${actualPort}`,
     close: (timeoutMs) =>
       new Promise<void>((resolve) => {
+        closing = true;
         const force = setTimeout(() => server.closeAllConnections(), timeoutMs);
         force.unref();
+        const idle = setInterval(() => server.closeIdleConnections(), 50);
+        idle.unref();
         server.close(() => {
           clearTimeout(force);
+          clearInterval(idle);
           resolve();
         });
         server.closeIdleConnections();

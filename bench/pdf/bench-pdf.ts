@@ -1,0 +1,352 @@
+/**
+ * PDF benchmark (issue 6), one run: raw puppeteer on the same HTML (reused page / new page per document),
+ * the service's render engine, POST /api/generate-pdf uncached and cached (through the gateway and
+ * straight to pdf-service), throughput with 2 and 4 clients, and pdf-service + Chromium memory (PSS).
+ * Services run as child processes from their compiled dist/ (npx tsc -b first).
+ *
+ *   npx tsx bench/pdf/bench-pdf.ts [--renders 30] [--docs 24] [--soak 1000] [--no-write]
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { resolve } from 'node:path';
+import { connectNats, createLogger, natsRequest, playbookCatalog, PROJECT_SNAPSHOT_SUBJECT, projectSnapshotSchema } from '@playbook/shared';
+import { buildPlaybookDocument } from '../../pdf-service/src/domain/document-model';
+import { playbookRenderInput } from '../../pdf-service/src/domain/playbook-template';
+import { launchChromium } from '../../pdf-service/src/rendering/chromium-launch';
+import { sampleResponses } from '../../pdf-service/test/support/sample-project';
+import { createStandaloneRenderer } from '../../pdf-service/test/support/standalone-renderer';
+import { startEmbeddedDb } from '../../test/support/embedded-db';
+import { startNatsServer } from '../../test/support/nats-server';
+import { freePort, startProcess, type StartedProcess } from '../../test/support/processes';
+import { createTestTokenIssuer } from '../../test/support/test-tokens';
+import type { Page } from 'puppeteer-core';
+
+const ROOT = resolve(__dirname, '../..');
+const arg = (name: string, fallback: number) => {
+  const index = process.argv.indexOf(`--${name}`);
+  return index > 0 ? Number(process.argv[index + 1]) : fallback;
+};
+const RENDERS = arg('renders', 30);
+const DOCS = arg('docs', 24);
+const SOAK = arg('soak', 1000);
+const WRITE = !process.argv.includes('--no-write');
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+};
+const ms = (value: number) => `${value.toFixed(value < 20 ? 1 : 0)} ms`;
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+async function timeEach(count: number, fn: (index: number) => Promise<unknown>): Promise<number[]> {
+  const durations: number[] = [];
+  for (let index = 0; index < count; index += 1) {
+    const started = performance.now();
+    await fn(index);
+    durations.push(performance.now() - started);
+  }
+  return durations;
+}
+
+/** Runs `total` jobs with `clients` loops pulling from one counter; documents per second. */
+async function throughput(clients: number, total: number, job: (index: number) => Promise<unknown>): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (next < total) await job(next++);
+    }),
+  );
+  return total / ((performance.now() - started) / 1000);
+}
+
+/** Proportional set size of a process and all its descendants (Chromium's renderers, zygotes…), in MB. */
+function treePssMb(rootPid: number): number {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  const tree = new Set([rootPid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [pid, ppid] of parents) {
+      if (tree.has(pid) || !tree.has(ppid)) continue;
+      tree.add(pid);
+      grew = true;
+    }
+  }
+  let kb = 0;
+  for (const pid of tree) {
+    try {
+      kb += Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return kb / 1024;
+}
+
+async function waitReady(url: string, proc: StartedProcess, name: string): Promise<void> {
+  for (let attempt = 0; attempt < 300; attempt += 1) {
+    if (proc.child.exitCode !== null) throw new Error(`${name} exited:\n${proc.output()}`);
+    const ok = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((wait) => setTimeout(wait, 100));
+  }
+  throw new Error(`${name} not ready:\n${proc.output()}`);
+}
+
+/** What must be stopped even when the run fails: child processes, NATS and the database. */
+const cleanups: Array<() => Promise<unknown>> = [];
+
+async function main(): Promise<void> {
+  log('building services…');
+  execFileSync('npx', ['tsc', '-b', 'pdf-service', 'project-service'], { cwd: ROOT, stdio: 'inherit' });
+  let gatewayBuilt = true;
+  try {
+    execFileSync('npx', ['tsc', '-b', 'gateway'], { cwd: ROOT, stdio: 'inherit' });
+  } catch {
+    gatewayBuilt = false;
+    log('gateway does not build: its rows are skipped');
+  }
+
+  const natsServer = await startNatsServer();
+  cleanups.push(() => natsServer.destroy());
+  const db = await startEmbeddedDb();
+  cleanups.push(() => db.destroy());
+  const quiet = createLogger({ service: 'bench', level: 'error' });
+  const nats = await connectNats({ url: natsServer.url, name: 'bench', logger: quiet });
+  const tokens = createTestTokenIssuer(nats);
+  // Test tokens live 15 minutes; a long soak outlives one.
+  let token = tokens.tokenFor('bench-user');
+  const tokenRefresh = setInterval(() => (token = tokens.tokenFor('bench-user')), 10 * 60 * 1000);
+  tokenRefresh.unref();
+  const [projectPort, pdfPort, gatewayPort] = await Promise.all([freePort(), freePort(), freePort()]);
+  const common = { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', LOG_FORMAT: 'json', NATS_URL: natsServer.url, MONGO_URL: db.url };
+  const children: StartedProcess[] = [];
+  const spawnService = (script: string, env: Record<string, string>) => {
+    const child = startProcess(process.execPath, [resolve(ROOT, script)], { ...common, ...env });
+    children.push(child);
+    cleanups.push(() => child.stop('SIGKILL'));
+    return child;
+  };
+  const projectProc = spawnService('project-service/dist/main.js', { PORT: String(projectPort), MONGO_DB: 'bench_projects' });
+  const pdfProc = spawnService('pdf-service/dist/main.js', { PORT: String(pdfPort), MONGO_DB: 'bench_pdf', PDF_PAGE_POOL_SIZE: '2', PDF_JOB_QUEUE_LIMIT: '1000', LOG_LEVEL: process.env.BENCH_PDF_LOG_LEVEL ?? 'warn' });
+  const projectUrl = `http://127.0.0.1:${projectPort}`;
+  const pdfUrl = `http://127.0.0.1:${pdfPort}`;
+  const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+  await waitReady(projectUrl, projectProc, 'project-service');
+  await waitReady(pdfUrl, pdfProc, 'pdf-service');
+  if (gatewayBuilt) {
+    const gatewayProc = spawnService('gateway/dist/main.js', {
+      PORT: String(gatewayPort),
+      NODE_ENV: 'development',
+      PROJECT_SERVICE_URL: projectUrl,
+      PDF_SERVICE_URL: pdfUrl,
+      AUTH_SERVICE_URL: 'http://127.0.0.1:9',
+      RATE_LIMIT_ENABLED: 'false',
+    });
+    await waitReady(gatewayUrl, gatewayProc, 'gateway').catch((error: Error) => {
+      gatewayBuilt = false;
+      log(`gateway not ready, its rows are skipped: ${error.message.split('\n')[0]}`);
+    });
+  }
+
+  const api = (base: string, method: string, path: string, body?: unknown) =>
+    fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const createProject = async (name: string) => {
+    const { id } = (await (await api(projectUrl, 'POST', '/api/projects', { name, description: 'Benchmark project' })).json()) as { id: string };
+    const saved = await api(projectUrl, 'PUT', `/api/projects/${id}/responses`, { responses: sampleResponses() });
+    if (!saved.ok) throw new Error(`saving answers: ${saved.status}`);
+    return id;
+  };
+  let edits = 0;
+  const touch = (projectId: string) => api(projectUrl, 'PUT', `/api/projects/${projectId}/responses`, { responses: [{ fieldId: sampleResponses(1)[0]!.fieldId, value: `Edit ${(edits += 1)}` }] });
+  const generate = async (base: string, projectId: string) => {
+    const response = await api(base, 'POST', '/api/generate-pdf', { project_id: projectId });
+    const bytes = (await response.arrayBuffer()).byteLength;
+    if (response.status !== 200 || response.headers.get('content-type') !== 'application/pdf') throw new Error(`generate-pdf: ${response.status}`);
+    return bytes;
+  };
+
+  // The same HTML the service renders for the typical project.
+  const projectId = await createProject('Library welcome — Bibliothèque municipale');
+  const snapshot = await natsRequest(nats, { subject: PROJECT_SNAPSHOT_SUBJECT, payload: { projectId, ownerId: 'bench-user' }, responseSchema: projectSnapshotSchema, timeoutMs: 5000 });
+  const doc = buildPlaybookDocument(playbookCatalog, snapshot);
+  const input = playbookRenderInput(doc);
+  const pdfOptions = {
+    format: 'A4' as const,
+    preferCSSPageSize: true,
+    printBackground: true,
+    displayHeaderFooter: true,
+    headerTemplate: input.headerTemplate,
+    footerTemplate: input.footerTemplate,
+    margin: { top: '20mm', right: '17mm', bottom: '18mm', left: '17mm' },
+    outline: true,
+    tagged: true,
+  };
+  const raw = await launchChromium('/usr/bin/chromium');
+  cleanups.push(() => raw.dispose());
+  const openPage = async () => {
+    const page = await raw.browser.newPage();
+    await page.setJavaScriptEnabled(false);
+    await page.setRequestInterception(true);
+    page.on('request', (request) => void request.abort('blockedbyclient').catch(() => undefined));
+    return page;
+  };
+  const renderRaw = async (page: Page) => {
+    await page.setContent(input.html, { waitUntil: 'load' });
+    return page.pdf(pdfOptions);
+  };
+
+  const results: Array<[string, string]> = [['machine load average (1 min) at the start of the run', loadavg()[0]!.toFixed(1)]];
+  const row = (name: string, value: string) => {
+    results.push([name, value]);
+    log(`${name.padEnd(62)} ${value}`);
+  };
+  const snapshotTimes = await timeEach(30, () =>
+    natsRequest(nats, { subject: PROJECT_SNAPSHOT_SUBJECT, payload: { projectId, ownerId: 'bench-user' }, responseSchema: projectSnapshotSchema, timeoutMs: 5000 }),
+  );
+  row('for reference: project.v1.snapshot.get round trip p50', ms(percentile(snapshotTimes, 50)));
+
+  const reused = await openPage();
+  const samplePdf = await renderRaw(reused);
+  const pages = (Buffer.from(samplePdf).toString('latin1').match(/\/Type\s*\/Page\b/g) ?? []).length;
+  log(`document: ${pages} pages, ${samplePdf.length} bytes, ${doc.fieldCount} fields, ${doc.answeredCount} answered`);
+  // Latency: one sample of each kind per round, so every kind sees the same load on a shared machine.
+  const { renderer: engine } = createStandaloneRenderer();
+  const timed = async (fn: () => Promise<unknown>) => {
+    const started = performance.now();
+    await fn();
+    return performance.now() - started;
+  };
+  const uncachedOnce = async (base: string) => {
+    await touch(projectId);
+    return timed(() => generate(base, projectId));
+  };
+  const series: Record<'rawReused' | 'rawNew' | 'engine' | 'direct' | 'gateway', number[]> = { rawReused: [], rawNew: [], engine: [], direct: [], gateway: [] };
+  for (let round = -2; round < RENDERS; round += 1) {
+    const samples = {
+      rawReused: await timed(() => renderRaw(reused)),
+      rawNew: await timed(async () => {
+        const page = await openPage();
+        await renderRaw(page);
+        await page.close();
+      }),
+      engine: await timed(() => engine.render(input)),
+      direct: await uncachedOnce(pdfUrl),
+      gateway: gatewayBuilt ? await uncachedOnce(gatewayUrl) : NaN,
+    };
+    if (round < 0) continue; // warm-up rounds
+    for (const [kind, value] of Object.entries(samples)) series[kind as keyof typeof series].push(value);
+  }
+  await engine.close();
+  const rawP50 = percentile(series.rawReused, 50);
+  const summary = (values: number[], target = '') => `${ms(percentile(values, 50))} / ${ms(percentile(values, 90))} (${(percentile(values, 50) / rawP50).toFixed(2)}× raw reused${target})`;
+  row('raw puppeteer, reused page: p50 / p90', summary(series.rawReused));
+  row('raw puppeteer, new page per document: p50 / p90', summary(series.rawNew));
+  row("service's render engine (PdfRenderer, pooled page): p50 / p90", summary(series.engine));
+  row('POST /api/generate-pdf uncached, straight to pdf-service: p50 / p90', summary(series.direct));
+  if (gatewayBuilt) row('POST /api/generate-pdf uncached, through the gateway: p50 / p90', summary(series.gateway, '; target ≤ 1.3×'));
+
+  const cachedBase = gatewayBuilt ? gatewayUrl : pdfUrl;
+  await generate(cachedBase, projectId);
+  const cached = await timeEach(Math.max(RENDERS, 50), () => generate(cachedBase, projectId));
+  row(`POST /api/generate-pdf cached, ${gatewayBuilt ? 'through the gateway' : 'straight to pdf-service'}: p50 / p90`, `${ms(percentile(cached, 50))} / ${ms(percentile(cached, 90))} (target ≤ 15 ms)`);
+
+  // Throughput in alternating rounds: raw puppeteer with 2 pages flat out, the service (pool of 2 pages) with 2 and 4 clients.
+  const rawPages = [reused, await openPage()];
+  const ROUNDS = 3;
+  const perRound = Math.max(2, Math.ceil(DOCS / ROUNDS));
+  const projectsFor: Record<number, string[]> = { 2: [], 4: [] };
+  for (const clients of [2, 4]) for (let index = 0; index < perRound * ROUNDS; index += 1) projectsFor[clients]!.push(await createProject(`Throughput ${clients}-${index}`));
+  const elapsed: Record<string, number> = { raw: 0, 2: 0, 4: 0 };
+  let peakPss = 0;
+  const sampler = setInterval(() => (peakPss = Math.max(peakPss, treePssMb(pdfProc.child.pid!))), 100);
+  for (let round = 0; round < ROUNDS; round += 1) {
+    elapsed.raw! += perRound / (await throughput(2, perRound, async (index) => renderRaw(rawPages[index % 2]!)));
+    for (const clients of [2, 4]) {
+      const batch = projectsFor[clients]!.slice(round * perRound, (round + 1) * perRound);
+      elapsed[clients]! += perRound / (await throughput(clients, perRound, (index) => generate(cachedBase, batch[index]!)));
+    }
+  }
+  clearInterval(sampler);
+  const rate = (key: string) => (perRound * ROUNDS) / elapsed[key]!;
+  row('throughput, raw puppeteer with 2 pages', `${rate('raw').toFixed(2)} docs/s`);
+  for (const clients of [2, 4]) {
+    row(`throughput, ${clients} clients, uncached generate-pdf (pool of 2 pages)`, `${rate(String(clients)).toFixed(2)} docs/s (${((rate(String(clients)) / rate('raw')) * 100).toFixed(0)}% of raw; target ≥ 85%)`);
+  }
+  row('pdf-service + Chromium PSS, peak with renders in flight', `${peakPss.toFixed(0)} MB (target ≤ 600 MB)`);
+  const documentFacts = { pages, bytes: samplePdf.length, fields: doc.fieldCount, answered: doc.answeredCount };
+  if (WRITE) writeResults(results, documentFacts);
+
+  // Soak: SOAK uncached renders with 2 clients, PSS sampled as it goes (Chromium is replaced every 500 renders).
+  if (SOAK > 0) {
+    const soakProjects = [await createProject('Soak A'), await createProject('Soak B')];
+    const samples: Array<[number, number]> = [];
+    let done = 0;
+    await throughput(2, SOAK, async (index) => {
+      const project = soakProjects[index % 2]!;
+      await touch(project);
+      await generate(pdfUrl, project);
+      done += 1;
+      if (done % Math.max(1, Math.floor(SOAK / 10)) === 0) {
+        samples.push([done, treePssMb(pdfProc.child.pid!)]);
+        // Written as it goes, so a long soak leaves its samples even if it is stopped.
+        if (WRITE) writeResults([...results, [`PSS during the ${SOAK}-render soak (so far)`, samples.map(([n, mb]) => `${n}: ${mb.toFixed(0)}`).join(', ') + ' MB']], documentFacts);
+      }
+    });
+    const first = samples[0]?.[1] ?? 0;
+    const last = samples.at(-1)?.[1] ?? 0;
+    row(`PSS over ${SOAK} uncached renders (sampled every ${Math.floor(SOAK / 10)})`, samples.map(([n, mb]) => `${n}: ${mb.toFixed(0)}`).join(', ') + ' MB');
+    row('PSS growth, first sample → last', `${(last - first).toFixed(0)} MB`);
+  }
+
+  if (process.env.BENCH_PDF_LOG_LEVEL) writeFileSync(resolve(ROOT, '.run/bench-pdf-service.log'), pdfProc.output());
+  await raw.dispose();
+  for (const child of children.reverse()) await child.stop('SIGTERM');
+  tokens.stop();
+  await nats.drain();
+  await db.destroy();
+  await natsServer.destroy();
+
+  row('machine load average (1 min) at the end of the run', loadavg()[0]!.toFixed(1));
+  if (WRITE) writeResults(results, documentFacts);
+}
+
+function writeResults(results: Array<[string, string]>, document: { pages: number; bytes: number; fields: number; answered: number }): void {
+  const file = resolve(ROOT, 'docs/benchmarks.md');
+  const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GB RAM, Node ${process.version}, ${execFileSync('/usr/bin/chromium', ['--version']).toString().trim()}`;
+  const section = [
+    '<!-- pdf-bench:start -->',
+    '## PDF rendering (pdf-service)',
+    '',
+    `Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine}, with \`npx tsx bench/pdf/bench-pdf.ts\`.`,
+    `Document: the typical playbook (${document.answered} of ${document.fields} fields answered), ${document.pages} A4 pages, ${(document.bytes / 1024).toFixed(0)} KB.`,
+    'Services ran as separate processes (NODE_ENV=production, pool of 2 pages) against nats-server and the embedded FerretDB; the machine was shared with other work, so expect noise.',
+    '',
+    '| measurement | result |',
+    '|---|---|',
+    ...results.map(([name, value]) => `| ${name} | ${value} |`),
+    '<!-- pdf-bench:end -->',
+  ].join('\n');
+  const existing = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
+  const updated = existing.includes('<!-- pdf-bench:start -->')
+    ? existing.replace(/<!-- pdf-bench:start -->[\s\S]*<!-- pdf-bench:end -->/, section)
+    : `${existing.trimEnd()}\n\n${section}\n`;
+  writeFileSync(file, updated);
+  log(`written to ${file}`);
+}
+
+main().catch(async (error: unknown) => {
+  process.stderr.write(`${(error as Error).stack}\n`);
+  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  process.exit(1);
+});

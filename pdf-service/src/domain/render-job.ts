@@ -1,0 +1,63 @@
+import { AppError, playbookCatalog, type ProjectSnapshot } from '@playbook/shared';
+import { pdfCacheKey } from './cache-key';
+import { buildPlaybookDocument } from './document-model';
+import type { PdfJob } from './pdf-job';
+import { playbookRenderInput } from './playbook-template';
+import type { RenderUseCaseDeps } from './pdf-use-case-deps';
+
+/** A job that cannot succeed however often it is retried (its project is gone, for instance). */
+export class PermanentJobError extends Error {}
+
+export type RenderJobResult = { outcome: 'done'; job: PdfJob } | { outcome: 'skipped'; reason: string };
+
+/**
+ * Renders one job: takes the snapshot the job was started with (or fetches the current one), reuses the PDF stored for its cache key or renders
+ * and stores it, records the job as done and announces it. Safe to run twice for one job (redelivery):
+ * a finished job is skipped and a stored PDF is never stored again.
+ */
+export async function renderJob(deps: RenderUseCaseDeps, jobId: string, attempt: number, startedWith?: ProjectSnapshot): Promise<RenderJobResult> {
+  const started = performance.now();
+  const job = await deps.jobs.find(jobId);
+  if (!job) return { outcome: 'skipped', reason: 'the job no longer exists' };
+  if (job.status === 'done' || job.status === 'failed') return { outcome: 'skipped', reason: `the job is already ${job.status}` };
+  const [snapshot] = await Promise.all([
+    startedWith ??
+      deps.fetchSnapshot(job.projectId, job.ownerId).catch((error: unknown) => {
+        if (error instanceof AppError && error.status === 404) throw new PermanentJobError('The project no longer exists');
+        throw error;
+      }),
+    deps.jobs.markRendering(jobId, attempt),
+  ]);
+  const cacheKey = pdfCacheKey(snapshot);
+  let stored = await deps.files.findByKey(cacheKey);
+  if (stored) {
+    deps.logger.info(`job ${jobId}: reusing the PDF already stored for this content (${stored.pages} pages, ${stored.bytes} bytes)`);
+  } else {
+    const doc = buildPlaybookDocument(playbookCatalog, snapshot);
+    const { pdf, pages, durationMs } = await deps.renderer.render(playbookRenderInput(doc));
+    const expiresAt = new Date(Date.now() + deps.retentionMs);
+    const storing = performance.now();
+    stored = await deps.files.save(cacheKey, pdf, { projectId: job.projectId, ownerId: job.ownerId, pages, expiresAt });
+    const storeMs = Math.round(performance.now() - storing);
+    const counts = { responses: doc.responseCount, fields: doc.fieldCount, fieldsWithData: doc.answeredCount, durationMs: Math.round(durationMs), pages, bytes: pdf.length, storeMs };
+    deps.logger.info(
+      `rendered job ${jobId}: ${counts.responses} responses, ${counts.fieldsWithData}/${counts.fields} fields with data, ${counts.durationMs} ms, ${pages} pages, ${pdf.length} bytes (stored in ${storeMs} ms)`,
+      { jobId, projectId: job.projectId, ...counts },
+    );
+    if (doc.answeredCount === 0) deps.logger.warn(`project ${job.projectId} has no answers: the PDF is blank with an "empty" banner`, { jobId, projectId: job.projectId });
+  }
+  const done = await deps.jobs.markDone(job, { fileId: stored.fileId, cacheKey, pages: stored.pages, bytes: stored.bytes, expiresAt: stored.expiresAt });
+  await deps.publishJobUpdated({ jobId, projectId: job.projectId, ownerId: job.ownerId, status: 'done' });
+  deps.metrics.jobs.inc({ status: 'done' });
+  deps.logger.debug(`job ${jobId} done in ${Math.round(performance.now() - started)} ms`, { jobId });
+  return { outcome: 'done', job: done };
+}
+
+/** Records a job as failed for good and announces it. */
+export async function failJob(deps: RenderUseCaseDeps, jobId: string, reason: string): Promise<void> {
+  const job = await deps.jobs.markFailed(jobId, reason);
+  if (!job) return;
+  deps.logger.warn(`job ${jobId} failed: ${reason}`, { jobId, projectId: job.projectId });
+  deps.metrics.jobs.inc({ status: 'failed' });
+  await deps.publishJobUpdated({ jobId, projectId: job.projectId, ownerId: job.ownerId, status: 'failed', error: reason });
+}

@@ -1,0 +1,149 @@
+import { AppError, type Logger } from '@playbook/shared';
+import type { PdfMetrics } from '../pdf-metrics';
+import { PagePool } from './page-pool';
+import { RenderQueue } from './render-queue';
+
+/** A render that took longer than the per-render timeout; its page was closed to free the slot. */
+export class RenderTimeoutError extends AppError {
+  constructor(timeoutMs: number) {
+    super(504, 'render-timeout', 'PDF render timed out', { detail: `The PDF did not render within ${timeoutMs} ms` });
+  }
+}
+
+/** What to print: a whole HTML document plus Chromium's header and footer templates. */
+export interface RenderInput {
+  html: string;
+  headerTemplate: string;
+  footerTemplate: string;
+}
+
+export interface RenderedPdf {
+  pdf: Buffer;
+  pages: number;
+  durationMs: number;
+}
+
+export interface PdfRendererOptions {
+  executablePath: string;
+  poolSize: number;
+  queueLimit: number;
+  timeoutMs: number;
+  maxRendersPerBrowser: number;
+  logger: Logger;
+  metrics: PdfMetrics;
+}
+
+/** Counts the page objects of a Chromium (Skia) PDF, which writes one `/Type /Page` per page and no object streams. */
+export function countPdfPages(pdf: Uint8Array): number {
+  return Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength).toString('latin1').match(/\/Type\s*\/Page\b/g)?.length ?? 0;
+}
+
+/**
+ * HTML → PDF on a bounded pool of pages: `poolSize` renders at once, `queueLimit` waiting, each bounded by
+ * `timeoutMs`. A render whose browser crashes is retried once on a fresh browser.
+ */
+export class PdfRenderer {
+  private readonly pool: PagePool;
+  private readonly queue: RenderQueue;
+  private averageSeconds = 0.3;
+
+  constructor(private readonly options: PdfRendererOptions) {
+    const { metrics } = options;
+    this.pool = new PagePool({
+      executablePath: options.executablePath,
+      maxRendersPerBrowser: options.maxRendersPerBrowser,
+      logger: options.logger,
+      onRestart: (reason) => metrics.browserRestarts.inc({ reason }),
+    });
+    this.queue = new RenderQueue(options.poolSize, options.queueLimit, (waiting, active) => {
+      metrics.renderQueueDepth.set(waiting);
+      metrics.pagesInUse.set(active);
+    });
+  }
+
+  warmUp(): Promise<void> {
+    return this.pool.warmUp();
+  }
+
+  isReady(): boolean {
+    return this.pool.isReady();
+  }
+
+  /** A moving average of recent render times, for Retry-After estimates. */
+  get averageRenderSeconds(): number {
+    return this.averageSeconds;
+  }
+
+  browserPids(): number[] {
+    return this.pool.browserPids();
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+
+  async render(input: RenderInput): Promise<RenderedPdf> {
+    const release = await this.queue.acquire(() => ((this.queue.depth + this.queue.inFlight) / this.options.poolSize) * this.averageSeconds);
+    const started = performance.now();
+    try {
+      const pdf = await this.renderOnce(input).catch(async (error: unknown) => {
+        if (!(error instanceof BrowserLostError)) throw error;
+        this.options.logger.warn('the browser went away mid-render; retrying once on a new browser');
+        return this.renderOnce(input);
+      });
+      const durationMs = performance.now() - started;
+      this.averageSeconds = this.averageSeconds * 0.9 + (durationMs / 1000) * 0.1;
+      this.options.metrics.renderDuration.observe({ outcome: 'ok' }, durationMs / 1000);
+      return { pdf, pages: countPdfPages(pdf), durationMs };
+    } catch (error) {
+      this.options.metrics.renderDuration.observe({ outcome: error instanceof RenderTimeoutError ? 'timeout' : 'error' }, (performance.now() - started) / 1000);
+      throw error instanceof BrowserLostError ? (error.cause as Error) : error;
+    } finally {
+      release();
+    }
+  }
+
+  private async renderOnce({ html, headerTemplate, footerTemplate }: RenderInput): Promise<Buffer> {
+    const lease = await this.pool.acquire();
+    const { timeoutMs } = this.options;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new RenderTimeoutError(timeoutMs)), timeoutMs);
+    });
+    const work = (async () => {
+      await lease.page.setContent(html, { waitUntil: 'load', timeout: timeoutMs });
+      return lease.page.pdf({
+        format: 'A4',
+        preferCSSPageSize: true,
+        printBackground: true,
+        displayHeaderFooter: true,
+        headerTemplate,
+        footerTemplate,
+        margin: { top: '20mm', right: '17mm', bottom: '18mm', left: '17mm' },
+        outline: true,
+        tagged: true,
+        timeout: timeoutMs,
+      });
+    })();
+    try {
+      const pdf = Buffer.from(await Promise.race([work, timeout]));
+      await lease.release();
+      return pdf;
+    } catch (error) {
+      work.catch(() => undefined);
+      const lost = lease.browserLost();
+      await lease.release({ discard: true });
+      if (lost) throw new BrowserLostError(error);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/** Internal: the render failed because its browser died, which is worth one retry. */
+class BrowserLostError extends Error {
+  constructor(cause: unknown) {
+    super('browser lost', { cause });
+  }
+}

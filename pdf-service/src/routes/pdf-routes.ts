@@ -1,0 +1,80 @@
+import Router from '@koa/router';
+import {
+  generatePdfBodySchema,
+  parseOrThrow,
+  pdfJobParamsSchema,
+  projectPdfParamsSchema,
+  type AuthenticatedUser,
+} from '@playbook/shared';
+import type Koa from 'koa';
+import { findOwnedJob, pdfFileName, readJobPdf, toJobView } from '../domain/job-access';
+import type { PdfJob } from '../domain/pdf-job';
+import type { PdfUseCaseDeps } from '../domain/pdf-use-case-deps';
+import { requestPdf } from '../domain/request-pdf';
+import type { JobWaiter } from '../jobs/job-waiter';
+
+export interface PdfRoutesDeps {
+  useCases: PdfUseCaseDeps;
+  waiter: JobWaiter;
+  auth: Koa.Middleware;
+  syncLimitMs: number;
+}
+
+const userOf = (ctx: Koa.Context) => ctx.state.user as AuthenticatedUser;
+
+function sendPdf(ctx: Koa.Context, job: PdfJob, pdf: Buffer): void {
+  ctx.status = 200;
+  ctx.type = 'application/pdf';
+  ctx.attachment(pdfFileName(job.projectName), { fallback: true });
+  ctx.set('Cache-Control', 'private, no-store');
+  ctx.set('X-Pdf-Job-Id', job.jobId);
+  if (job.pages !== undefined) ctx.set('X-Pdf-Pages', String(job.pages));
+  ctx.body = pdf;
+}
+
+/** The public PDF routes (shared/src/contract/pdf-routes.ts): parse, call the use case, answer. */
+export function pdfRouter({ useCases, waiter, auth, syncLimitMs }: PdfRoutesDeps): Router {
+  const router = new Router();
+
+  router.post('/api/projects/:id/pdf', auth, async (ctx) => {
+    const { id } = parseOrThrow(projectPdfParamsSchema, ctx.params, 'path');
+    const { job, cached } = await requestPdf(useCases, userOf(ctx).id, id, ctx.state.requestId as string);
+    ctx.status = cached ? 200 : 202;
+    if (!cached) ctx.set('Location', `/api/pdf/jobs/${job.jobId}`);
+    ctx.body = toJobView(job);
+  });
+
+  router.get('/api/pdf/jobs/:jobId', auth, async (ctx) => {
+    const { jobId } = parseOrThrow(pdfJobParamsSchema, ctx.params, 'path');
+    ctx.body = toJobView(await findOwnedJob(useCases, userOf(ctx).id, jobId));
+    ctx.set('Cache-Control', 'no-store');
+  });
+
+  router.get('/api/pdf/jobs/:jobId/file', auth, async (ctx) => {
+    const { jobId } = parseOrThrow(pdfJobParamsSchema, ctx.params, 'path');
+    const job = await findOwnedJob(useCases, userOf(ctx).id, jobId);
+    sendPdf(ctx, job, await readJobPdf(useCases, job));
+  });
+
+  router.post('/api/generate-pdf', auth, async (ctx) => {
+    const { project_id: projectId } = parseOrThrow(generatePdfBodySchema, (ctx.request as { body?: unknown }).body);
+    const owner = userOf(ctx).id;
+    const { job: started } = await requestPdf(useCases, owner, projectId, ctx.state.requestId as string);
+    const isFinished = (job: PdfJob) => job.status === 'done' || job.status === 'failed';
+    const finished = isFinished(started)
+      ? started
+      : await waiter.waitFor(started.jobId, syncLimitMs, async () => {
+          const job = await findOwnedJob(useCases, owner, started.jobId);
+          return isFinished(job) ? job : undefined;
+        });
+    if (!finished) {
+      ctx.status = 202;
+      ctx.set('Location', `/api/pdf/jobs/${started.jobId}`);
+      ctx.body = toJobView(await findOwnedJob(useCases, owner, started.jobId));
+      return;
+    }
+    sendPdf(ctx, finished, await readJobPdf(useCases, finished));
+  });
+
+  return router;
+}

@@ -1,0 +1,68 @@
+import { execFileSync } from 'node:child_process';
+import { playbookCatalog } from '@playbook/shared';
+import { buildPlaybookDocument } from '../src/domain/document-model';
+import { playbookRenderInput } from '../src/domain/playbook-template';
+import { RenderTimeoutError, type RenderInput } from '../src/rendering/pdf-renderer';
+import { RenderQueueFullError } from '../src/rendering/render-queue';
+import { sampleSnapshot } from './support/sample-project';
+import { createStandaloneRenderer as createRenderer, isAlive as alive } from './support/standalone-renderer';
+
+/** Children of this process that have exited but were never reaped. */
+const zombieChildren = () =>
+  execFileSync('ps', ['-o', 'stat=', '--ppid', String(process.pid)])
+    .toString()
+    .split('\n')
+    .filter((stat) => stat.startsWith('Z')).length;
+
+const playbook = (): RenderInput => playbookRenderInput(buildPlaybookDocument(playbookCatalog, sampleSnapshot()));
+const tiny: RenderInput = { html: '<!doctype html><title>t</title><p>tiny</p>', headerTemplate: '<span></span>', footerTemplate: '<span></span>' };
+
+describe('PdfRenderer on a real Chromium', () => {
+  it('replaces the browser after N renders and leaves no Chromium process behind', async () => {
+    const { renderer, metrics } = createRenderer({ maxRendersPerBrowser: 2, queueLimit: 1 });
+    try {
+      await renderer.render(tiny);
+      const [first] = renderer.browserPids();
+      await renderer.render(tiny);
+      await renderer.render(tiny);
+      const [second] = renderer.browserPids();
+      expect(second).toBeDefined();
+      expect(second).not.toBe(first);
+      expect(alive(first!)).toBe(false);
+      expect(await metrics.registry.getSingleMetricAsString('pdf_browser_restarts_total')).toMatch(/reason="max-renders"[^}]*\} 1$/m);
+    } finally {
+      await renderer.close();
+    }
+    expect(renderer.browserPids()).toEqual([]);
+    expect(zombieChildren()).toBe(0);
+  }, 60_000);
+
+  it('refuses a render with 429 and Retry-After when the queue behind the pages is full', async () => {
+    const { renderer } = createRenderer({ poolSize: 1, queueLimit: 1 });
+    try {
+      await renderer.warmUp();
+      const input = playbook();
+      const results = await Promise.allSettled([renderer.render(input), renderer.render(input), renderer.render(input)]);
+      expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+      const refused = (results[2] as PromiseRejectedResult).reason as RenderQueueFullError;
+      expect(refused).toBeInstanceOf(RenderQueueFullError);
+      expect(refused.status).toBe(429);
+      expect(refused.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    } finally {
+      await renderer.close();
+    }
+  }, 60_000);
+
+  it('stops a render at the timeout and frees its page for the next one', async () => {
+    const { renderer, metrics } = createRenderer({ timeoutMs: 400, queueLimit: 1 });
+    try {
+      await renderer.warmUp();
+      const huge = { ...tiny, html: `<!doctype html><title>huge</title>${'<p>line of text</p>'.repeat(60_000)}` };
+      await expect(renderer.render(huge)).rejects.toBeInstanceOf(RenderTimeoutError);
+      expect(await metrics.registry.getSingleMetricAsString('pdf_pages_in_use')).toMatch(/^pdf_pages_in_use\{[^}]*\} 0$/m);
+      expect(await metrics.registry.getSingleMetricAsString('pdf_render_duration_seconds')).toContain('outcome="timeout"');
+    } finally {
+      await renderer.close();
+    }
+  }, 60_000);
+});

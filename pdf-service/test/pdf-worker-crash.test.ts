@@ -1,0 +1,127 @@
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import mongoose from 'mongoose';
+import { listPlaybookFields, playbookCatalog } from '@playbook/shared';
+import { startProcess, type StartedProcess } from '../../test/support/processes';
+import { eventually, startPdfStack, type PdfStack } from './support/pdf-stack';
+import { sampleResponses } from './support/sample-project';
+import { isAlive as alive } from './support/standalone-renderer';
+
+const ROOT = resolve(__dirname, '../..');
+const childPids = (pid: number): number[] => {
+  try {
+    return execFileSync('pgrep', ['-P', String(pid)]).toString().split('\n').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+};
+
+/** Workers in child processes (the compiled service), so one can be killed with SIGKILL mid-render. */
+describe('render jobs survive a worker killed mid-render', () => {
+  let stack: PdfStack;
+  let db: mongoose.Connection;
+  let ada: string;
+  const workers: StartedProcess[] = [];
+
+  const startWorker = (env: Record<string, string> = {}) => {
+    const worker = startProcess(process.execPath, [resolve(ROOT, 'pdf-service/dist/main.js')], {
+      ...process.env,
+      ...stack.pdfEnv,
+      PDF_WORKER_ENABLED: 'true',
+      PDF_PAGE_POOL_SIZE: '1',
+      LOG_FORMAT: 'json',
+      LOG_LEVEL: 'info',
+      ...env,
+    });
+    workers.push(worker);
+    return worker;
+  };
+  const jobOf = async (jobId: string) => (await (await stack.pdfApi('GET', `/api/pdf/jobs/${jobId}`, ada)).json()) as { status: string; error?: string };
+
+  beforeAll(async () => {
+    execFileSync('npx', ['tsc', '-b', 'pdf-service'], { cwd: ROOT, timeout: 120_000 });
+    // This process only takes requests; the work queue is small so it fills up in a test.
+    stack = await startPdfStack({ PDF_WORKER_ENABLED: 'false', PDF_JOB_QUEUE_LIMIT: '3', PDF_JOB_ACK_WAIT_MS: '2000', PDF_JOB_MAX_DELIVERIES: '3' });
+    db = await mongoose.createConnection(process.env.TEST_MONGO_URL!, { dbName: stack.dbName }).asPromise();
+    ada = stack.tokenFor('ada');
+  }, 150_000);
+  afterAll(async () => {
+    for (const worker of workers) await worker.stop('SIGKILL');
+    await db?.close();
+    await stack?.stop();
+  }, 30_000);
+
+  const heavyAnswers = () => listPlaybookFields(playbookCatalog).map(({ field }) => ({ fieldId: field.id, value: 'A long answer line that fills the page.\n'.repeat(12).slice(0, field.maxLength) }));
+  /** Starts a job on a new worker and kills that worker (SIGKILL) while it renders; returns the job and the worker's browsers. */
+  const killWorkerMidRender = async (projectId: string, env: Record<string, string> = {}) => {
+    const worker = startWorker(env);
+    const started = await stack.pdfApi('POST', `/api/projects/${projectId}/pdf`, ada);
+    expect(started.status).toBe(202);
+    const { jobId } = (await started.json()) as { jobId: string };
+    await eventually(async () => ((await jobOf(jobId)).status === 'rendering' ? true : undefined), 60_000, 10).catch((error: Error) => {
+      throw new Error(`${error.message}\n${worker.output()}`);
+    });
+    const browsers = childPids(worker.child.pid!);
+    await new Promise((wait) => setTimeout(wait, 200));
+    worker.child.kill('SIGKILL');
+    await worker.exited;
+    return { jobId, browsers };
+  };
+
+  it('finishes the job on another worker and stores one PDF', async () => {
+    const projectId = await stack.createProject(ada, 'Worker crash', heavyAnswers());
+    const { jobId, browsers } = await killWorkerMidRender(projectId);
+    expect((await jobOf(jobId)).status).toBe('rendering');
+    // Chromium talks over a pipe: with its worker gone it exits by itself, no orphan is left.
+    await eventually(async () => (browsers.every((pid) => !alive(pid)) ? true : undefined), 10_000);
+
+    const second = startWorker();
+    const done = await eventually(async () => {
+      const job = await jobOf(jobId);
+      return job.status === 'done' || job.status === 'failed' ? job : undefined;
+    }, 60_000, 100).catch((error: Error) => {
+      throw new Error(`${error.message}\n${second.output()}`);
+    });
+    expect(done).toMatchObject({ status: 'done' });
+    expect(await db.collection('pdf_jobs').findOne({ _id: jobId as never })).toMatchObject({ attempts: 2 });
+    expect(await stack.storedPdfCount(projectId)).toBe(1);
+    const file = await stack.pdfApi('GET', `/api/pdf/jobs/${jobId}/file`, ada);
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-type')).toBe('application/pdf');
+    await second.stop('SIGTERM');
+    expect(second.output()).toContain('SIGTERM received');
+  }, 120_000);
+
+  it('refuses a new job with 429 and Retry-After while the work queue is full', async () => {
+    const projects = await Promise.all([1, 2, 3, 4].map((n) => stack.createProject(ada, `Queued ${n}`, sampleResponses(n))));
+    for (const projectId of projects.slice(0, 3)) expect((await stack.pdfApi('POST', `/api/projects/${projectId}/pdf`, ada)).status).toBe(202);
+    const refused = await stack.pdfApi('POST', `/api/projects/${projects[3]}/pdf`, ada);
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('content-type')).toContain('application/problem+json');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    // A worker drains the queue, and the refused project can be printed.
+    const drainer = startWorker();
+    const again = await eventually(async () => {
+      const response = await stack.pdfApi('POST', `/api/projects/${projects[3]}/pdf`, ada);
+      return response.status === 429 ? undefined : response;
+    }, 60_000, 200);
+    expect(again.status).toBe(202);
+    const { jobId } = (await again.json()) as { jobId: string };
+    await eventually(async () => ((await jobOf(jobId)).status === 'done' ? true : undefined), 60_000, 100);
+    await drainer.stop('SIGTERM');
+  }, 90_000);
+
+  it('fails a job for good, with a reason, when its last delivery dies with its worker', async () => {
+    const projectId = await stack.createProject(ada, 'Always crashing', heavyAnswers());
+    const { jobId } = await killWorkerMidRender(projectId, { PDF_JOB_MAX_DELIVERIES: '1' });
+    // JetStream gives up on the message when a worker next pulls: the advisory then fails the job.
+    startWorker({ PDF_JOB_MAX_DELIVERIES: '1' });
+    const failed = await eventually(async () => {
+      const job = await jobOf(jobId);
+      return job.status === 'failed' ? job : undefined;
+    }, 30_000, 100);
+    expect(failed.error).toMatch(/abandoned/);
+    const jsm = await stack.nats.connection.jetstreamManager();
+    await eventually(async () => ((await jsm.streams.info('PDF_JOBS')).state.messages === 0 ? true : undefined), 10_000, 100);
+  }, 90_000);
+});

@@ -1,0 +1,29 @@
+import { createLogger, createMetrics } from '@playbook/shared';
+import { createPdfMetrics } from '../../src/pdf-metrics';
+import { PdfRenderer, type PdfRendererOptions } from '../../src/rendering/pdf-renderer';
+
+/** A renderer outside the service (tests, preview and benchmark): one page, Debian's Chromium, its own metrics. */
+export function createStandaloneRenderer(overrides: Partial<PdfRendererOptions> = {}) {
+  const metrics = createMetrics('pdf-standalone');
+  const renderer = new PdfRenderer({
+    executablePath: '/usr/bin/chromium',
+    poolSize: 1,
+    queueLimit: 10,
+    timeoutMs: 30_000,
+    maxRendersPerBrowser: 10_000,
+    logger: createLogger({ service: 'pdf-standalone', level: 'error' }),
+    metrics: createPdfMetrics(metrics),
+    ...overrides,
+  });
+  return { renderer, metrics };
+}
+
+/** Whether a process still exists (a reaped or killed one does not). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,307 @@
+import { createHmac, createPublicKey, generateKeyPairSync, randomUUID } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import { DEFAULT_TOKEN_AUDIENCE, DEFAULT_TOKEN_ISSUER } from '@playbook/shared';
+import type { TestStack } from '../support/stack';
+import { answers, ApiClient, strongPassword, uniqueEmail, type Session } from './support/api-client';
+import { recordResult, waitAllReady } from './support/fault-helpers';
+import { jsonOf, type HttpResult } from './support/http-client';
+import { startSystemStack } from './support/system-stack';
+
+/**
+ * Explicit attacks through the gateway (issue 8, "Hostile input"), against the whole stack with its default
+ * limits except a known signing key (so the test can forge expired and wrong-audience tokens with the real key)
+ * and a small per-IP login failure limit (so spoofed X-Forwarded-For can be shown not to reset it quickly).
+ */
+const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const SIGNING_KEY_PEM = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+const LOGIN_FAILURES_PER_IP = 40;
+const b64url = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+
+/** Nothing of the inside may leak in an answer: stack traces, paths, driver names, internal addresses, versions. */
+const LEAK = /\bat \S+ \(|node_modules|\/work\/|\/home\/|\.ts:\d+|\.js:\d+|Mongo\w*Error|mongoose|MongoServer|nats:\/\/|127\.0\.0\.1:\d+|localhost:\d+|ECONNREFUSED|koa@|express|node\/v?\d+/i;
+
+describe('hostile input through the gateway', () => {
+  let stack: TestStack;
+  let api: ApiClient;
+  let alice: Session;
+  let bob: Session;
+  let kid: string;
+  const answersSeen: HttpResult[] = [];
+  const counts = { requests: 0, fivexx: 0 };
+  /** Every request of this suite goes through here, so the leak and 5xx checks see all of them. */
+  const send = async (method: string, path: string, options: Parameters<ApiClient['call']>[2] = {}) => {
+    const result = await api.call(method, path, { timeoutMs: 15_000, ...options });
+    answersSeen.push(result);
+    counts.requests++;
+    if (result.status >= 500 || result.status === 0) counts.fivexx++;
+    return result;
+  };
+  const as = (session: Session) => ({ authorization: `Bearer ${session.accessToken}` });
+
+  beforeAll(async () => {
+    stack = await startSystemStack({
+      env: {
+        JWT_PRIVATE_KEY: SIGNING_KEY_PEM.replace(/\n/g, '\\n'),
+        LOGIN_MAX_FAILURES_PER_IP: String(LOGIN_FAILURES_PER_IP),
+        CORS_ORIGINS: 'https://app.example.com',
+      },
+    });
+    api = new ApiClient(stack.gatewayUrl);
+    alice = await api.register('alice');
+    bob = await api.register('bob');
+    const jwks = jsonOf<{ keys: Array<{ kid: string }> }>(await send('GET', '/api/auth/jwks.json'));
+    kid = jwks!.keys[0]!.kid;
+  }, 120_000);
+  afterAll(async () => {
+    recordResult('hostile', 'explicit', { ...counts, checkedForLeaks: answersSeen.length });
+    await stack?.stop();
+  }, 60_000);
+
+  describe('forged and unfit tokens are refused with 401', () => {
+    const claims = (overrides: Record<string, unknown> = {}) => {
+      const now = Math.floor(Date.now() / 1000);
+      return { sub: alice.userId, email: alice.email, iss: DEFAULT_TOKEN_ISSUER, aud: DEFAULT_TOKEN_AUDIENCE, iat: now, exp: now + 600, jti: randomUUID(), ...overrides };
+    };
+    const realKey = (overrides: Record<string, unknown>) => jwt.sign(claims(overrides), SIGNING_KEY_PEM, { algorithm: 'ES256', keyid: kid });
+    const tokens: Record<string, () => string> = {
+      'alg none': () => `${b64url({ alg: 'none', typ: 'JWT', kid })}.${b64url(claims())}.`,
+      'HS256 signed with the public key': () => {
+        const publicPem = createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString();
+        const head = `${b64url({ alg: 'HS256', typ: 'JWT', kid })}.${b64url(claims())}`;
+        return `${head}.${createHmac('sha256', publicPem).update(head).digest('base64url')}`;
+      },
+      'tampered payload (sub of another user)': () => {
+        const [head, , signature] = alice.accessToken.split('.');
+        const payload = JSON.parse(Buffer.from(alice.accessToken.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+        return `${head}.${b64url({ ...payload, sub: bob.userId, email: bob.email })}.${signature}`;
+      },
+      expired: () => realKey({ iat: Math.floor(Date.now() / 1000) - 3600, exp: Math.floor(Date.now() / 1000) - 1800 }),
+      'wrong audience': () => realKey({ aud: 'some-other-api' }),
+      'wrong issuer': () => realKey({ iss: 'https://evil.example.com' }),
+      'signed by an unknown key': () => jwt.sign(claims(), generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), { algorithm: 'ES256', keyid: kid }),
+      garbage: () => 'not.a.jwt',
+    };
+    it.each(Object.keys(tokens).map((name) => [name]))('%s', async (name) => {
+      for (const path of ['/api/projects', '/api/auth/me']) {
+        const result = await send('GET', path, { headers: { authorization: `Bearer ${tokens[name]!()}` } });
+        expect(`${path} ${result.status}`).toBe(`${path} 401`);
+        expect(result.headers['content-type']).toMatch(/application\/problem\+json/);
+      }
+    });
+    it('accepts the same key with fit claims (the forgeries above fail for the reason named)', async () => {
+      const token = realKey({});
+      const result = await send('GET', '/api/auth/me', { headers: { authorization: `Bearer ${token}` } });
+      const header = (t: string) => Buffer.from(t.split('.')[0]!, 'base64url').toString();
+      expect({ status: result.status, header: header(token) }).toEqual({ status: 200, header: header(alice.accessToken) });
+    });
+  });
+
+  it('revokes the whole login (token family) when a spent refresh token is replayed', async () => {
+    const first = await send('POST', '/api/auth/refresh', { body: { refreshToken: alice.refreshToken } });
+    expect(first.status).toBe(200);
+    const next = jsonOf<{ refreshToken: string; accessToken: string }>(first)!;
+    const replay = await send('POST', '/api/auth/refresh', { body: { refreshToken: alice.refreshToken } });
+    expect(replay.status).toBe(401);
+    const successor = await send('POST', '/api/auth/refresh', { body: { refreshToken: next.refreshToken } });
+    expect(successor.status).toBe(401);
+    // Alice signs in again for the rest of the suite.
+    const login = await send('POST', '/api/auth/login', { body: { email: alice.email, password: alice.password } });
+    expect(login.status).toBe(200);
+    const session = jsonOf<{ accessToken: string; refreshToken: string }>(login)!;
+    alice = { ...alice, accessToken: session.accessToken, refreshToken: session.refreshToken };
+  });
+
+  it('does not tell whether an email is registered, by answer or by median timing', async () => {
+    const known = await Promise.all([1, 2, 3, 4, 5, 6, 7].map(() => api.register('enum')));
+    const knownTimes: number[] = [];
+    const unknownTimes: number[] = [];
+    const bodies = new Set<string>();
+    for (const user of known) {
+      const a = await send('POST', '/api/auth/login', { body: { email: user.email, password: 'Wrong-password-123!' } });
+      const b = await send('POST', '/api/auth/login', { body: { email: uniqueEmail('nobody'), password: 'Wrong-password-123!' } });
+      expect([a.status, b.status]).toEqual([401, 401]);
+      knownTimes.push(a.ms);
+      unknownTimes.push(b.ms);
+      for (const answer of [a, b]) {
+        const { traceId: _t, ...rest } = jsonOf<Record<string, unknown>>(answer)!;
+        bodies.add(JSON.stringify(rest));
+      }
+    }
+    expect([...bodies]).toHaveLength(1);
+    const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
+    const [k, u] = [median(knownTimes), median(unknownTimes)];
+    recordResult('hostile', 'enumerationTiming', { knownMedianMs: Math.round(k), unknownMedianMs: Math.round(u) });
+    // argon2 runs either way (a dummy hash for unknown emails): the medians stay within a factor of two.
+    expect(Math.max(k, u) / Math.min(k, u)).toBeLessThan(2);
+  });
+
+  it('keeps limiting login failures per account and per client while X-Forwarded-For rotates', async () => {
+    const target = await api.register('target');
+    const perEmail: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const result = await send('POST', '/api/auth/login', { headers: { 'x-forwarded-for': `203.0.113.${i + 1}` }, body: { email: target.email, password: `Wrong-${i}-password!` } });
+      perEmail.push(result.status);
+      if (result.status === 429) expect(Number(result.headers['retry-after'])).toBeGreaterThan(0);
+    }
+    expect(perEmail.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(perEmail.slice(6)).toEqual([429, 429]);
+    // The right password is refused too while throttled: guessing on is pointless.
+    expect((await send('POST', '/api/auth/login', { headers: { 'x-forwarded-for': '198.51.100.7' }, body: { email: target.email, password: target.password } })).status).toBe(429);
+
+    // Per client: many accounts, a new spoofed address each time; the gateway's view of the client wins.
+    let throttledAt = 0;
+    for (let i = 1; i <= LOGIN_FAILURES_PER_IP + 5 && !throttledAt; i++) {
+      const result = await send('POST', '/api/auth/login', { headers: { 'x-forwarded-for': `198.51.100.${i}, 10.0.0.${i}` }, body: { email: uniqueEmail('spray'), password: 'Wrong-password-123!' } });
+      if (result.status === 429) throttledAt = i;
+      else expect(result.status).toBe(401);
+    }
+    expect(throttledAt).toBeGreaterThan(0);
+    expect(throttledAt).toBeLessThanOrEqual(LOGIN_FAILURES_PER_IP + 1);
+  }, 120_000);
+
+  it("answers 404 for every project and job route used with another user's ids (BOLA)", async () => {
+    const projectId = await api.createProject(alice, 'Alice secret project');
+    expect((await api.putResponses(alice, projectId, answers(3, () => 'alice only'))).status).toBe(200);
+    const job = await api.requestPdf(alice, projectId);
+    const attempts: Array<[string, string, unknown?]> = [
+      ['GET', `/api/projects/${projectId}`],
+      ['PATCH', `/api/projects/${projectId}`, { name: 'owned by bob' }],
+      ['DELETE', `/api/projects/${projectId}`],
+      ['GET', `/api/projects/${projectId}/responses`],
+      ['PUT', `/api/projects/${projectId}/responses`, { responses: answers(1, () => 'bob was here') }],
+      ['POST', `/api/projects/${projectId}/pdf`],
+      ['GET', `/api/pdf/jobs/${job.jobId}`],
+      ['GET', `/api/pdf/jobs/${job.jobId}/file`],
+      ['POST', '/api/generate-pdf', { project_id: projectId }],
+    ];
+    for (const [method, path, body] of attempts) {
+      const result = await send(method, path, { headers: as(bob), ...(body === undefined ? {} : { body }) });
+      expect(`${method} ${path} ${result.status}`).toBe(`${method} ${path} 404`);
+    }
+    // Alice's project is untouched.
+    const mine = await send('GET', `/api/projects/${projectId}`, { headers: as(alice) });
+    expect(jsonOf<{ name: string }>(mine)?.name).toBe('Alice secret project');
+    expect((await api.readResponses(alice, projectId)).map((item) => item.value)).toEqual(['alice only', 'alice only', 'alice only']);
+    const bobsList = jsonOf<{ items: Array<{ id: string }> }>(await send('GET', '/api/projects', { headers: as(bob) }))!;
+    expect(bobsList.items.map((item) => item.id)).not.toContain(projectId);
+  }, 60_000);
+
+  it('ignores or refuses mass assignment of ownerId, _id, __proto__ and role', async () => {
+    const hostile = `{"name":"mass","ownerId":"${bob.userId}","_id":"000000000000000000000001","id":"x","role":"admin","__proto__":{"role":"admin","isAdmin":true},"constructor":{"prototype":{"polluted":true}}}`;
+    const created = await send('POST', '/api/projects', { headers: { ...as(alice), 'content-type': 'application/json' }, body: hostile });
+    expect([201, 400]).toContain(created.status);
+    if (created.status === 201) {
+      const project = jsonOf<Record<string, unknown>>(created)!;
+      expect(project.id).not.toBe('000000000000000000000001');
+      expect(project.id).not.toBe('x');
+      expect(project).not.toHaveProperty('role');
+      expect(JSON.stringify(jsonOf(await send('GET', '/api/projects', { headers: as(bob) })))).not.toContain(String(project.id));
+    }
+    const patched = await send('PATCH', `/api/projects/${await api.createProject(alice)}`, { headers: as(alice), body: { ownerId: bob.userId, role: 'admin' } });
+    expect([200, 400]).toContain(patched.status);
+    const registered = await send('POST', '/api/auth/register', { body: { email: uniqueEmail('mass'), password: strongPassword(), name: 'Mass', role: 'admin', _id: 'root', isAdmin: true } });
+    expect([201, 400]).toContain(registered.status);
+    if (registered.status === 201) expect(jsonOf<{ user: Record<string, unknown> }>(registered)!.user).not.toHaveProperty('role');
+  });
+
+  it('refuses NoSQL operators in bodies and queries', async () => {
+    for (const body of [
+      { email: { $ne: null }, password: { $ne: null } },
+      { email: alice.email, password: { $ne: null } },
+      { email: { $regex: '.*' }, password: 'x' },
+      { email: { $where: 'return true' }, password: 'x' },
+    ]) {
+      expect((await send('POST', '/api/auth/login', { body })).status).toBe(400);
+    }
+    for (const query of ['cursor[$ne]=x', 'limit[$gt]=0', '$where=sleep(1000)', 'ownerId[$ne]=x', 'filter[$where]=1']) {
+      const result = await send('GET', `/api/projects?${query}`, { headers: as(alice) });
+      expect([200, 400]).toContain(result.status);
+      if (result.status === 200) for (const item of jsonOf<{ items: Array<{ ownerId?: string }> }>(result)!.items) expect(item.ownerId ?? alice.userId).toBe(alice.userId);
+    }
+    const projectId = await api.createProject(alice);
+    const injected = await send('PUT', `/api/projects/${projectId}/responses`, { headers: as(alice), body: { responses: [{ fieldId: { $ne: null }, value: 'x' }] } });
+    expect(injected.status).toBe(400);
+    expect((await send('GET', `/api/projects/${encodeURIComponent('{"$ne":null}')}`, { headers: as(alice) })).status).toBe(404);
+  });
+
+  it('survives oversized, deep, broken and huge requests with a 4xx', async () => {
+    const projectId = await api.createProject(alice);
+    const big = await send('POST', '/api/projects', { headers: as(alice), body: { name: 'x', description: 'y'.repeat(2 * 1024 * 1024) } });
+    expect(big.status).toBe(413);
+    const deep = await send('PUT', `/api/projects/${projectId}/responses`, { headers: { ...as(alice), 'content-type': 'application/json' }, body: `${'['.repeat(100_000)}${']'.repeat(100_000)}` });
+    expect([400, 413]).toContain(deep.status);
+    const deepObject = await send('POST', '/api/projects', { headers: { ...as(alice), 'content-type': 'application/json' }, body: `{"name":"d","description":${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}}` });
+    expect(deepObject.status).toBe(400);
+    const many = await send('GET', '/api/projects?limit=1000000', { headers: as(alice) });
+    expect([200, 400]).toContain(many.status);
+    if (many.status === 200) expect(jsonOf<{ items: unknown[] }>(many)!.items.length).toBeLessThanOrEqual(100);
+    const badUtf8 = await send('POST', '/api/projects', { headers: { ...as(alice), 'content-type': 'application/json' }, body: Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xc3, 0x28, 0xff, 0xfe]), Buffer.from('"}')]) });
+    // RFC 8259 §8.1: JSON must be UTF-8. A 400 is the clear answer; a lenient parser that stores U+FFFD in
+    // place of the broken bytes is tolerated (never the raw bytes, never a 5xx).
+    expect([201, 400]).toContain(badUtf8.status);
+    if (badUtf8.status === 201) expect(jsonOf<{ name: string }>(badUtf8)!.name).toContain('\uFFFD');
+    const nul = await send('POST', '/api/projects', { headers: as(alice), body: { name: 'nul\u0000byte', description: 'a\u0000b' } });
+    expect([201, 400]).toContain(nul.status);
+    if (nul.status === 201) expect(jsonOf<{ name: string }>(nul)!.name).toBe('nul\u0000byte');
+    const nulPath = await send('GET', '/api/projects/abc%00def', { headers: as(alice) });
+    expect([400, 404]).toContain(nulPath.status);
+    const hugeHeader = await send('GET', '/api/projects', { headers: { ...as(alice), 'x-filler': 'a'.repeat(100 * 1024) } });
+    expect([400, 431, 0]).toContain(hugeHeader.status);
+    const notJson = await send('POST', '/api/projects', { headers: { ...as(alice), 'content-type': 'text/plain' }, body: 'name=x' });
+    expect(notJson.status).toBe(415);
+    const brokenJson = await send('POST', '/api/projects', { headers: { ...as(alice), 'content-type': 'application/json' }, body: '{"name": "x",' });
+    expect(brokenJson.status).toBe(400);
+  }, 60_000);
+
+  it('never routes a traversal path to anything internal', async () => {
+    for (const path of [
+      '/api/projects/..%2f..%2finternal',
+      '/api/projects/..%2F..%2Fmetrics',
+      '/api/projects/%2e%2e/%2e%2e/metrics',
+      '/api/../metrics',
+      '/api/pdf/jobs/..%2f..%2f..%2fetc%2fpasswd/file',
+      '/api/projects/..\\..\\readyz',
+      '/api/internal',
+    ]) {
+      const result = await send('GET', path, { headers: as(alice) });
+      expect(`${path} ${result.status}`).toMatch(/ (400|401|404)$/);
+      expect(result.text).not.toMatch(/^# HELP|root:x:0/m);
+    }
+  });
+
+  it('ignores a client-sent x-user-id (identity comes from the token only)', async () => {
+    const bobsProject = await api.createProject(bob, 'Bob project');
+    const spoofed = await send('GET', `/api/projects/${bobsProject}`, { headers: { ...as(alice), 'x-user-id': bob.userId, 'x-user-email': bob.email } });
+    expect(spoofed.status).toBe(404);
+    const anonymous = await send('GET', '/api/projects', { headers: { 'x-user-id': bob.userId } });
+    expect(anonymous.status).toBe(401);
+    const me = jsonOf<{ id: string }>(await send('GET', '/api/auth/me', { headers: { ...as(alice), 'x-user-id': bob.userId } }));
+    expect(me?.id).toBe(alice.userId);
+  });
+
+  it('does not reflect arbitrary origins in CORS', async () => {
+    const evil = await send('GET', '/api/playbook', { headers: { origin: 'https://evil.example.com' } });
+    expect(evil.headers['access-control-allow-origin']).toBeUndefined();
+    const preflight = await send('OPTIONS', '/api/projects', { headers: { origin: 'https://evil.example.com', 'access-control-request-method': 'DELETE', 'access-control-request-headers': 'authorization' } });
+    expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+    const nullOrigin = await send('GET', '/api/playbook', { headers: { origin: 'null' } });
+    expect(nullOrigin.headers['access-control-allow-origin']).toBeUndefined();
+    const friend = await send('GET', '/api/playbook', { headers: { origin: 'https://app.example.com' } });
+    expect(friend.headers['access-control-allow-origin']).toBe('https://app.example.com');
+  });
+
+  it('refuses TRACE and other unused methods', async () => {
+    for (const [method, path] of [['TRACE', '/api/projects'], ['TRACE', '/api/health'], ['PROPFIND', '/api/projects'], ['PATCH', '/api/playbook'], ['DELETE', '/api/projects'], ['PUT', '/api/auth/login']] as const) {
+      const result = await send(method, path, { headers: as(alice) });
+      expect(`${method} ${path} ${result.status}`).toMatch(/ (405|501|400)$/);
+      expect(result.text).not.toContain(alice.accessToken);
+    }
+  });
+
+  it('leaks no stack trace, version or internal address in any answer of this suite, and stayed up', async () => {
+    const leaks = answersSeen.filter((answer) => LEAK.test(answer.text) || answer.headers['x-powered-by'] !== undefined || /\d/.test(String(answer.headers.server ?? '')));
+    expect(leaks.map((answer) => `${answer.status} ${answer.text.slice(0, 300)}`)).toEqual([]);
+    expect(answersSeen.filter((answer) => answer.status >= 500 || answer.status === 0).map((a) => `${a.status} ${a.error ?? ''} ${a.text.slice(0, 200)}`)).toEqual([]);
+    expect(await waitAllReady(stack, 10_000)).toBeDefined();
+  });
+});

@@ -1,0 +1,50 @@
+import { createUsers, startTraffic, summarize, verifyAnswers, stopAllTraffic } from '../../bench/load/traffic';
+import type { TestStack } from '../support/stack';
+import { describeSamples, recordResult } from './support/fault-helpers';
+import { FULL, startSystemStack } from './support/system-stack';
+
+/** Short form in the default run; the numbers for docs/reliability.md come from the full one (50 users × 60 s). */
+const USERS = Number(process.env.LOAD_USERS ?? (FULL ? 50 : 10));
+const DURATION_MS = Number(process.env.LOAD_SECONDS ?? (FULL ? 60 : 10)) * 1000;
+/**
+ * A user waits between actions (0.25–0.75 s at the default 500 ms: faster than anyone types); LOAD_THINK_MS=0
+ * turns the users into a closed-loop stress test (see docs/reliability.md for what that shows).
+ */
+const THINK_MS = Number(process.env.LOAD_THINK_MS ?? 500);
+
+describe(`load: ${USERS} concurrent users for ${DURATION_MS / 1000} s, realistic mix, ${THINK_MS} ms think time`, () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startSystemStack({ load: true });
+  }, 120_000);
+  afterAll(async () => {
+    await stopAllTraffic();
+    await stack?.stop();
+  }, 60_000);
+
+  it('answers every request without a 5xx, with 429 as the only back-pressure, and loses no write', async () => {
+    const users = await createUsers(stack.gatewayUrl, USERS, 5);
+    const samples = await startTraffic({ baseUrl: stack.gatewayUrl, users, durationMs: DURATION_MS, thinkMs: THINK_MS, timeoutMs: 30_000 }).done;
+    const summary = summarize(samples);
+    const data = await verifyAnswers(stack.gatewayUrl, users);
+    recordResult('load', `${USERS}users-${DURATION_MS / 1000}s-think${THINK_MS}ms`, {
+      thinkMs: THINK_MS,
+      users: USERS,
+      seconds: DURATION_MS / 1000,
+      total: summary.total,
+      rps: summary.rps,
+      fivexx: summary.fivexx,
+      networkErrors: summary.networkErrors,
+      status429: samples.filter((s) => s.status === 429).length,
+      routes: summary.routes,
+      lostWrites: data.lost,
+      tornWrites: data.torn,
+    });
+    process.stdout.write(`${JSON.stringify(summary.routes, null, 1)}\n`);
+    expect(summary.total).toBeGreaterThan(USERS * 5);
+    expect(summary.fivexx).toBe(0);
+    expect(summary.networkErrors).toBe(0);
+    expect(describeSamples(summary.unexpected.slice(0, 20))).toBe('');
+    expect(data.details).toEqual([]);
+  }, 60_000 + DURATION_MS * 3);
+});

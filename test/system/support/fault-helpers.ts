@@ -1,0 +1,65 @@
+import { writeFileSync, mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Sample } from '../../../bench/load/traffic';
+import { STACK_SERVICES, type StackServiceName, type TestStack } from '../../support/stack';
+import { http, jsonOf } from './http-client';
+import { pollUntil } from './system-stack';
+
+export interface HealthAnswer {
+  status: number;
+  checks: Record<string, string>;
+  ms: number;
+}
+
+export async function health(stack: TestStack): Promise<HealthAnswer> {
+  const result = await http('GET', `${stack.gatewayUrl}/api/health`, { timeoutMs: 5_000 });
+  return { status: result.status, checks: jsonOf<{ checks: Record<string, string> }>(result)?.checks ?? {}, ms: result.ms };
+}
+
+/** Waits until every service's /readyz is 200; returns how long that took, or undefined after `timeoutMs`. */
+export async function waitAllReady(stack: TestStack, timeoutMs: number, names: readonly StackServiceName[] = STACK_SERVICES): Promise<number | undefined> {
+  const started = Date.now();
+  const ok = await pollUntil(async () => {
+    const answers = await Promise.all(names.map((name) => http('GET', `${stack.url(name)}/readyz`, { timeoutMs: 2_000, agent: false })));
+    return answers.every((answer) => answer.status === 200);
+  }, timeoutMs, 100);
+  return ok ? Date.now() - started : undefined;
+}
+
+/** Which service answers a route behind the gateway. */
+export function serviceOfRoute(route: string): StackServiceName {
+  if (/\/api\/auth\//.test(route)) return 'auth-service';
+  if (/\/pdf|generate-pdf/.test(route)) return 'pdf-service';
+  return 'project-service';
+}
+
+export const startedBetween = (samples: Sample[], from: number, to: number) => samples.filter((s) => s.startedAt >= from && s.startedAt < to);
+/** Requests that were on the wire at `instant`. */
+export const inFlightAt = (samples: Sample[], instant: number) => samples.filter((s) => s.startedAt <= instant && s.startedAt + s.ms >= instant);
+
+export const describeSamples = (samples: Sample[]) =>
+  samples.map((s) => `${s.route} → ${s.status || s.error} in ${Math.round(s.ms)} ms (t=${s.startedAt})`).join('\n');
+
+/**
+ * Measured numbers of a system run, kept in .bin/system-results/<name>.json for docs/reliability.md
+ * (the last run of each test wins; the file is merged so one test may add several entries).
+ */
+export function recordResult(name: string, key: string, value: unknown): void {
+  const dir = resolve(__dirname, '../../../.bin/system-results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${name}.json`);
+  const existing = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+  existing[key] = value;
+  existing.updatedAt = new Date().toISOString();
+  existing.mode = process.env.SYSTEM_FULL === '1' ? 'full' : 'short';
+  writeFileSync(file, `${JSON.stringify(existing, null, 2)}\n`);
+}
+
+/**
+ * A 409 "another change to this project is in progress; retry shortly" on a project route (reads wait for a
+ * save in progress too). project-service
+ * journals each save in a lock document (all-or-nothing without transactions); a save cut by a crash or an
+ * outage keeps its project locked until PROJECT_LOCK_STALE_MS (15 s) after it began. Tolerated around a fault,
+ * counted in the results (docs/reliability.md), never a 5xx.
+ */
+export const isLockRetry = (s: Sample) => s.status === 409 && /^(GET|PUT|PATCH|DELETE) \/api\/projects\/:id/.test(s.route);
