@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { baseConfigSchema, DEFAULT_TOKEN_AUDIENCE, DEFAULT_TOKEN_ISSUER, envBoolean, envPort, envPositiveInt } from '@playbook/shared';
+import { baseConfigSchema, envBoolean, envPort, envPositiveInt } from '@playbook/shared';
 import { z } from 'zod';
 
 /** Every variable pdf-service reads; see README.md and .env.example. */
@@ -30,8 +30,5 @@ export const pdfConfigSchema = baseConfigSchema.extend({
   PDF_SWEEP_INTERVAL_MS: envPositiveInt(3_600_000),
   /** Recently rendered PDFs kept in memory for fast repeated downloads (0 turns it off). */
   PDF_MEMORY_CACHE_MB: z.coerce.number().int().min(0).default(32),
-  /** Same names and defaults as auth-service, which signs the tokens this service checks. */
-  JWT_ISSUER: z.string().min(1).default(DEFAULT_TOKEN_ISSUER),
-  JWT_AUDIENCE: z.string().min(1).default(DEFAULT_TOKEN_AUDIENCE),
 });
 export type PdfConfig = z.infer<typeof pdfConfigSchema>;

@@ -1,6 +1,5 @@
 import {
-  authMiddleware,
-  createNatsKeyStore,
+  tokenCheckOverNats,
   ensureEventStream,
   listen,
   loadConfig,
@@ -92,7 +91,7 @@ export async function startPdfService(config: PdfConfig, logger?: Logger): Promi
   const sweeper = startRetentionSweeper(useCases, config.PDF_SWEEP_INTERVAL_MS, log);
   void sweeper.sweep();
   const waiter = new JobWaiter(nats);
-  const auth = authMiddleware({ keys: createNatsKeyStore(nats, config.NATS_REQUEST_TIMEOUT_MS), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
+  const auth = tokenCheckOverNats(runtime);
 
   const app = createApp(runtime, { useCases, waiter, auth, syncLimitMs: config.PDF_SYNC_LIMIT_MS });
   const running = await listen(runtime, app, {

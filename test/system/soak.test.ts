@@ -41,18 +41,22 @@ soak(`soak: a steady rate for ${SOAK_MS / 1000} s`, () => {
     const samples = await traffic.done;
     const summary = summarize(samples);
     const data = await verifyAnswers(stack.gatewayUrl, users);
-    const warm = series.find((point) => point.atMs >= WARMUP_MS) ?? series[0]!;
-    const end = series.at(-1)!;
-    // Median of the last three samples, so one GC-timed sample does not decide.
-    const lastThree = series.slice(-3);
-    const endValue = (name: string, of: 'rssKib' | 'handles') => lastThree.map((p) => p[of][name] ?? 0).sort((a, b) => a - b)[Math.floor(lastThree.length / 2)] ?? 0;
-    const processes = Object.keys(end.rssKib).map((name) => ({
+    // Medians over a minute, so the garbage collectors' sawtooth does not decide: the minute after warm-up
+    // against the last minute.
+    const windowMs = Math.min(60_000, SOAK_MS / 5);
+    const warmWindow = series.filter((point) => point.atMs >= WARMUP_MS && point.atMs < WARMUP_MS + windowMs);
+    const endWindow = series.filter((point) => point.atMs >= SOAK_MS - windowMs);
+    const median = (points: typeof series, name: string, of: 'rssKib' | 'handles') => {
+      const values = points.map((p) => p[of][name] ?? 0).sort((a, b) => a - b);
+      return values[Math.floor(values.length / 2)] ?? 0;
+    };
+    const processes = Object.keys(series.at(-1)!.rssKib).map((name) => ({
       name,
       rssStartKib: series[0]!.rssKib[name] ?? 0,
-      rssWarmKib: warm.rssKib[name] ?? 0,
-      rssEndKib: endValue(name, 'rssKib'),
-      handlesWarm: warm.handles[name] ?? 0,
-      handlesEnd: endValue(name, 'handles'),
+      rssWarmKib: median(warmWindow.length ? warmWindow : series, name, 'rssKib'),
+      rssEndKib: median(endWindow, name, 'rssKib'),
+      handlesWarm: median(warmWindow.length ? warmWindow : series, name, 'handles'),
+      handlesEnd: median(endWindow, name, 'handles'),
     }));
     recordResult('soak', `${SOAK_MS / 1000}s`, {
       seconds: SOAK_MS / 1000,

@@ -20,6 +20,16 @@ export interface UpstreamProxy {
 }
 
 /**
+ * A body-less idempotent request whose keep-alive connection was reset before any answer: the service closed
+ * that connection as idle (it is shutting down, or the idle timeout hit) just as the request went out, so it
+ * never saw the request. Sent once more on a fresh connection, as browsers and nginx do (RFC 9110 §9.2.2).
+ */
+function isResetBeforeAnswer(req: IncomingMessage, error: unknown): boolean {
+  const code = ((error as { cause?: NodeJS.ErrnoException }).cause)?.code;
+  return (req.method === 'GET' || req.method === 'HEAD') && (code === 'ECONNRESET' || code === 'EPIPE');
+}
+
+/**
  * http-proxy-middleware towards one service over a keep-alive agent. Its default plugins are ejected: they
  * answer errors with text and a refused connection as 504, where the gateway needs problem+json and 503,
  * so every proxy event goes to the request's ProxyExchange instead, and the response is handed back to Koa.
@@ -47,10 +57,17 @@ export function createUpstreamProxy(options: UpstreamProxyOptions): UpstreamProx
   return {
     service: options.service,
     async forward(req, res, limits) {
-      const exchange = new ProxyExchange(options.service, { ...limits, connectTimeoutMs: options.connectTimeoutMs });
-      exchanges.set(req, exchange);
-      await proxy(req, res, (error?: unknown) => exchange.fail(error instanceof Error ? error : new Error('proxy not applied')));
-      return exchange.response;
+      for (let attempt = 1; ; attempt++) {
+        const exchange = new ProxyExchange(options.service, { ...limits, connectTimeoutMs: options.connectTimeoutMs });
+        exchanges.set(req, exchange);
+        await proxy(req, res, (error?: unknown) => exchange.fail(error instanceof Error ? error : new Error('proxy not applied')));
+        try {
+          return await exchange.response;
+        } catch (error) {
+          if (attempt === 1 && isResetBeforeAnswer(req, error)) continue;
+          throw error;
+        }
+      }
     },
     close: () => agent.destroy(),
   };

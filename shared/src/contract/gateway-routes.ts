@@ -30,7 +30,10 @@ export const gatewayRoutes: PublicRoute[] = [
     service: 'gateway',
     auth: false,
     summary: 'Aggregated health: gateway, NATS, each service and the database (503 with the failing checks)',
-    responses: { 200: { description: 'Everything is usable', schema: healthReportSchema } },
+    responses: {
+      200: { description: 'Everything is usable', schema: healthReportSchema },
+      503: { description: 'Something is failing: the same report, naming the failing checks', schema: healthReportSchema },
+    },
   },
   {
     method: 'GET',

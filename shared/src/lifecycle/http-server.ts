@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
 
@@ -19,12 +19,19 @@ export async function startHttpServer(app: Koa, port: number, host = '0.0.0.0'):
     server.once('error', reject);
     server.listen(port, host, () => resolve());
   });
-  // While closing, a keep-alive connection that is still busy is told to close after its current answer and
-  // is closed as soon as it goes idle; otherwise a client that keeps sending on it holds the shutdown open
-  // until the grace timeout (issue 8: SIGTERM under load must exit well within its grace period).
+  // While closing, every answer tells its keep-alive connection to close after it, and a connection that goes
+  // idle is closed (idle ones are closed at once); otherwise a client that keeps sending on a busy connection holds the shutdown open until the grace
+  // timeout (issue 8: SIGTERM under load must exit well within its grace period).
   let closing = false;
-  server.on('request', (_request, response) => {
+  const inFlight = new Set<ServerResponse>();
+  server.on('request', (_request, response: ServerResponse) => {
     if (closing) response.setHeader('Connection', 'close');
+    inFlight.add(response);
+    response.once('close', () => {
+      inFlight.delete(response);
+      // An answer that was under way when closing began may have kept its connection open: close it now.
+      if (closing) setImmediate(() => server.closeIdleConnections());
+    });
   });
   const actualPort = (server.address() as AddressInfo).port;
   return {
@@ -34,13 +41,11 @@ export async function startHttpServer(app: Koa, port: number, host = '0.0.0.0'):
     close: (timeoutMs) =>
       new Promise<void>((resolve) => {
         closing = true;
+        for (const response of inFlight) if (!response.headersSent) response.setHeader('Connection', 'close');
         const force = setTimeout(() => server.closeAllConnections(), timeoutMs);
         force.unref();
-        const idle = setInterval(() => server.closeIdleConnections(), 50);
-        idle.unref();
         server.close(() => {
           clearTimeout(force);
-          clearInterval(idle);
           resolve();
         });
         server.closeIdleConnections();
