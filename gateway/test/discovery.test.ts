@@ -45,7 +45,7 @@ describe('gateway discovery: routes, OpenAPI and docs', () => {
     const listed = routes.map((route) => `${route.method} ${route.path.replace(/:(\w+)/g, '{$1}')}`).sort();
     const documented = Object.entries(document.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`)).sort();
     expect(documented).toEqual(listed);
-    const operationIds = Object.values(document.paths).flatMap((operations) => Object.values(operations).map((operation) => (operation as { operationId: string }).operationId));
+    const operationIds = Object.values(document.paths).flatMap((operations) => Object.values(operations).map((operation) => (operation as unknown as { operationId: string }).operationId));
     expect(new Set(operationIds).size).toBe(operationIds.length);
 
     expect(document.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
