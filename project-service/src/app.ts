@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import { createServiceApp, type ServiceRuntime } from '@playbook/shared';
+import { createServiceApp, inFlightLimitMiddleware, type ServiceRuntime } from '@playbook/shared';
 import type Koa from 'koa';
 import type { ProjectDeps } from './domain/project-deps';
 import { registerPlaybookRoutes } from './routes/playbook-routes';
@@ -11,10 +11,12 @@ export interface AppOptions {
   /** Verifies the bearer token and sets `ctx.state.user`; guards every route but the catalog. */
   auth: Koa.Middleware;
   bodyLimit?: string;
+  /** Changes handled at once before new ones are refused with 429. */
+  maxConcurrentWrites: number;
 }
 
 /** The HTTP app of project-service; never listens (tests start it on port 0). */
-export function createApp(runtime: ServiceRuntime, { deps, auth, bodyLimit }: AppOptions): Koa {
+export function createApp(runtime: ServiceRuntime, { deps, auth, bodyLimit, maxConcurrentWrites }: AppOptions): Koa {
   const app = createServiceApp({ logger: runtime.logger, metrics: runtime.metrics, readiness: runtime.readiness, bodyLimit });
   const open = new Router();
   registerPlaybookRoutes(open, deps.catalog);
@@ -22,6 +24,7 @@ export function createApp(runtime: ServiceRuntime, { deps, auth, bodyLimit }: Ap
   signedIn.use(auth);
   registerProjectRoutes(signedIn, deps);
   registerResponseRoutes(signedIn, deps);
+  app.use(inFlightLimitMiddleware({ limit: maxConcurrentWrites, applies: (ctx) => ctx.method !== 'GET' && ctx.method !== 'HEAD' }));
   app.use(open.routes()).use(open.allowedMethods());
   app.use(signedIn.routes()).use(signedIn.allowedMethods());
   return app;

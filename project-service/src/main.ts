@@ -39,7 +39,7 @@ export async function startProjectService(config: ProjectConfig, logger?: Logger
   const snapshots = serveSnapshots(runtime.nats, deps);
   const userDeletions = await consumeUserDeletions(runtime.nats, deps);
   const auth = tokenCheckOverNats(runtime);
-  const app = createApp(runtime, { deps, auth, bodyLimit: config.MAX_BODY_SIZE });
+  const app = createApp(runtime, { deps, auth, bodyLimit: config.MAX_BODY_SIZE, maxConcurrentWrites: config.MAX_CONCURRENT_WRITES });
   return listen(runtime, app, {
     port: config.PORT,
     beforeDisconnect: [

@@ -12,6 +12,7 @@ export { problemType, toProblemDetails, type ProblemDetails } from './errors/pro
 export { createServiceApp, type ServiceAppOptions } from './http/create-service-app';
 export { runReadinessChecks, type HealthReport, type ReadinessCheck } from './http/health-middleware';
 export { REQUEST_ID_HEADER } from './http/request-id-middleware';
+export { inFlightLimitMiddleware, type InFlightLimitOptions } from './http/in-flight-limit-middleware';
 
 export { createMetrics, promClient, type ServiceMetrics } from './metrics/metrics';
 
