@@ -83,7 +83,9 @@ describe('render jobs survive a worker killed mid-render', () => {
       throw new Error(`${error.message}\n${second.output()}`);
     });
     expect(done).toMatchObject({ status: 'done' });
-    expect(await db.collection('pdf_jobs').findOne({ _id: jobId as never })).toMatchObject({ attempts: 2 });
+    // attempts is 2, or 1 when the killed worker had stored the PDF but not yet recorded the job: the
+    // redelivery then finds the stored PDF and records it without rendering again. Either way, one PDF.
+    expect((await db.collection('pdf_jobs').findOne({ _id: jobId as never }))?.attempts).toBeLessThanOrEqual(2);
     expect(await stack.storedPdfCount(projectId)).toBe(1);
     const file = await stack.pdfApi('GET', `/api/pdf/jobs/${jobId}/file`, ada);
     expect(file.status).toBe(200);
@@ -119,7 +121,7 @@ describe('render jobs survive a worker killed mid-render', () => {
     const failed = await eventually(async () => {
       const job = await jobOf(jobId);
       return job.status === 'failed' ? job : undefined;
-    }, 30_000, 100);
+    }, 60_000, 100);
     expect(failed.error).toMatch(/abandoned/);
     const jsm = await stack.nats.connection.jetstreamManager();
     await eventually(async () => ((await jsm.streams.info('PDF_JOBS')).state.messages === 0 ? true : undefined), 10_000, 100);
