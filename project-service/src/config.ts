@@ -10,6 +10,6 @@ export const projectConfigSchema = baseConfigSchema.extend({
   /** A project lock held this long is taken as abandoned (its writer died); a save in it is finished by the next request. */
   PROJECT_LOCK_STALE_MS: envPositiveInt(15_000),
   /** Changes (POST, PATCH, PUT, DELETE) handled at once; more are answered 429 with Retry-After instead of piling up. */
-  MAX_CONCURRENT_WRITES: envPositiveInt(16),
+  MAX_CONCURRENT_WRITES: envPositiveInt(8),
 });
 export type ProjectConfig = z.infer<typeof projectConfigSchema>;
