@@ -25,7 +25,7 @@ describe('project-service answers over HTTP', () => {
   let service: TestProjectService;
   let db: MongoHandle;
   beforeAll(async () => {
-    service = await startTestProjectService({ env: { PROJECT_LOCK_STALE_MS: '1000' } });
+    service = await startTestProjectService({ env: { PROJECT_LOCK_STALE_MS: '1000', MAX_CONCURRENT_WRITES: '32' } });
     db = await connectMongo({ url: service.config.MONGO_URL, dbName: service.config.MONGO_DB, logger: createCapturingLogger('test-db').logger });
   });
   afterAll(async () => {
