@@ -41,7 +41,6 @@ export async function startStack(options: StackOptions = {}) {
     NATS_URL: nats.url,
     MONGO_URL: mongoUrl,
     MONGO_DB: `${dbPrefix}_${name.replace('-service', '')}`,
-    DATA_DIR: dataDir,
     JWT_KEYS_DIR: join(dataDir, 'keys'),
     AUTH_SERVICE_URL: url('auth-service'),
     PROJECT_SERVICE_URL: url('project-service'),

@@ -1,4 +1,4 @@
-import type { HealthReport, ReadinessCheck } from '@playbook/shared';
+import { runReadinessChecks, type HealthReport, type ReadinessCheck } from '@playbook/shared';
 
 export interface UpstreamService {
   name: string;
@@ -26,9 +26,8 @@ export async function aggregateHealth(
   own: Record<string, ReadinessCheck>,
   timeoutMs: number,
 ): Promise<HealthReport> {
-  const checks: Record<string, CheckState> = { gateway: 'ok' };
-  for (const [name, check] of Object.entries(own)) checks[name] = (await Promise.resolve().then(check).catch(() => false)) ? 'ok' : 'fail';
-  const reports = await Promise.all(services.map((service) => fetchReadiness(service, timeoutMs)));
+  const [ownReport, reports] = await Promise.all([runReadinessChecks(own), Promise.all(services.map((service) => fetchReadiness(service, timeoutMs)))]);
+  const checks: Record<string, CheckState> = { gateway: 'ok', ...ownReport.checks };
   const databaseStates: CheckState[] = [];
   services.forEach((service, index) => {
     const report = reports[index];

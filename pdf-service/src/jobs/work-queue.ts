@@ -1,5 +1,5 @@
 import { AckPolicy, DiscardPolicy, nanos, RetentionPolicy, StorageType, type ConsumerConfig, type StreamConfig } from 'nats';
-import { encodeJson, projectSnapshotSchema, requestIdHeaders, ServiceUnavailableError, TooManyRequestsError, type NatsHandle, type ProjectSnapshot } from '@playbook/shared';
+import { encodeJson, ensureStream, projectSnapshotSchema, requestIdHeaders, ServiceUnavailableError, TooManyRequestsError, type NatsHandle, type ProjectSnapshot } from '@playbook/shared';
 import { z } from 'zod';
 import { PDF_RENDER_CONSUMER, PDF_RENDER_JOB_SUBJECT, PDF_WORK_STREAM } from '../messaging/subjects';
 
@@ -29,12 +29,7 @@ export async function ensureWorkQueue(nats: NatsHandle, options: WorkQueueOption
     max_msgs: options.maxJobs,
     duplicate_window: nanos(2 * 60 * 1000),
   };
-  try {
-    await jsm.streams.info(PDF_WORK_STREAM);
-    await jsm.streams.update(PDF_WORK_STREAM, stream);
-  } catch {
-    await jsm.streams.add(stream);
-  }
+  await ensureStream(nats, stream);
   const consumer: Partial<ConsumerConfig> = {
     durable_name: PDF_RENDER_CONSUMER,
     ack_policy: AckPolicy.Explicit,

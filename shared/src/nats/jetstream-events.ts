@@ -1,4 +1,4 @@
-import { AckPolicy, DeliverPolicy, nanos, RetentionPolicy, StorageType, type ConsumerMessages } from 'nats';
+import { AckPolicy, DeliverPolicy, nanos, RetentionPolicy, StorageType, type ConsumerMessages, type StreamConfig } from 'nats';
 import type { z } from 'zod';
 import type { Logger } from '../logging/logger';
 import { runWithRequestContext } from '../logging/request-context';
@@ -14,7 +14,6 @@ export const EVENT_SUBJECTS = ['auth.v1.user.>', 'auth.v1.audit', 'project.v1.pr
 const EVENT_RETENTION_DAYS = 7;
 
 export async function ensureEventStream(nats: NatsHandle): Promise<void> {
-  const jsm = await nats.connection.jetstreamManager();
   const config = {
     name: EVENT_STREAM,
     subjects: EVENT_SUBJECTS,
@@ -23,9 +22,15 @@ export async function ensureEventStream(nats: NatsHandle): Promise<void> {
     max_age: nanos(EVENT_RETENTION_DAYS * 24 * 3600 * 1000),
     duplicate_window: nanos(2 * 60 * 1000),
   };
+  await ensureStream(nats, config);
+}
+
+/** Creates a JetStream stream, or updates it to `config` when it exists (every replica calls this at start). */
+export async function ensureStream(nats: NatsHandle, config: Partial<StreamConfig> & { name: string }): Promise<void> {
+  const jsm = await nats.connection.jetstreamManager();
   try {
-    await jsm.streams.info(EVENT_STREAM);
-    await jsm.streams.update(EVENT_STREAM, config);
+    await jsm.streams.info(config.name);
+    await jsm.streams.update(config.name, config);
   } catch {
     await jsm.streams.add(config);
   }
