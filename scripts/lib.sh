@@ -1,7 +1,9 @@
 # Shared by setup.sh, stack.sh and test.sh: idempotent installs and process helpers.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-APT_PACKAGES=(chromium nats-server poppler-utils fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji fonts-dejavu-core nginx-light wrk prometheus unzip)
+source "$ROOT/scripts/node.sh"
+use_project_node
+APT_PACKAGES=(chromium poppler-utils fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji fonts-dejavu-core nginx-light wrk prometheus unzip)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -16,18 +18,27 @@ ensure_system_packages() {
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
     # Debian starts these as system services on install; the project runs its own instances.
-    for unit in nginx prometheus prometheus-node-exporter nats-server; do $sudo systemctl disable --now "$unit" >/dev/null 2>&1 || true; done
+    for unit in nginx prometheus prometheus-node-exporter; do $sudo systemctl disable --now "$unit" >/dev/null 2>&1 || true; done
     pkill -x nginx >/dev/null 2>&1 || true
   fi
 }
 
 ensure_node_modules() {
-  local stamp="$ROOT/node_modules/.package-lock.sha"
+  local stamp="$ROOT/node_modules/.package-lock.sha" abi_stamp="$ROOT/node_modules/.node-abi"
   local want; want="$(sha256sum "$ROOT/package-lock.json" | cut -d' ' -f1)"
+  local abi; abi="$(node -p process.versions.modules)"
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     log "npm ci"
     (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
     echo "$want" >"$stamp"
+    echo "$abi" >"$abi_stamp"
+  fi
+  # Native add-ons are built for one Node ABI: after a Node switch they are rebuilt in place (N-API ones,
+  # like argon2's, still load and are kept).
+  if [ "$(cat "$abi_stamp" 2>/dev/null)" != "$abi" ]; then
+    log "npm rebuild (native add-ons for Node $(node --version))"
+    (cd "$ROOT" && npm rebuild --loglevel=error >/dev/null)
+    echo "$abi" >"$abi_stamp"
   fi
 }
 
@@ -40,16 +51,34 @@ ensure_embedded_db() {
   fi
 }
 
+# nats-server at the version tools/nats-server/go.mod pins (the chart's image runs the same), built from the Go
+# module proxy into the machine cache, so a fresh clone on this machine links the binary built before.
+ensure_nats_server() {
+  local src="$ROOT/tools/nats-server" cache="${PLAYBOOK_CACHE:-$HOME/.cache/playbook}" version
+  version="$(awk '$1 == "github.com/nats-io/nats-server/v2" { print $2 }' "$src/go.mod")"
+  local bin="$cache/nats-server-$version"
+  if [ ! -x "$bin" ]; then
+    log "building nats-server $version"
+    mkdir -p "$cache"
+    (cd "$src" && go build -trimpath -o "$bin.partial" github.com/nats-io/nats-server/v2)
+    mv "$bin.partial" "$bin"
+  fi
+  mkdir -p "$ROOT/.bin"
+  ln -sfn "$bin" "$ROOT/.bin/nats-server"
+}
+
 build_workspace() {
   log "compiling TypeScript"
   (cd "$ROOT" && npx tsc -b)
 }
 
 setup_all() {
+  ensure_node
   ensure_system_packages
   ensure_node_modules
   bash "$ROOT/scripts/helm-tools.sh"
   ensure_embedded_db
+  ensure_nats_server
   build_workspace
 }
 

@@ -29,7 +29,7 @@ start() { # start NAME COMMAND...: runs a process with its output in .run/logs/N
 }
 
 if [ -z "${NATS_EXTERNAL:-}" ]; then
-  start nats nats-server -js -sd "$ROOT/.data/nats" -a 127.0.0.1 -p "$NATS_PORT" -m 8222
+  start nats "$ROOT/.bin/nats-server" -js -sd "$ROOT/.data/nats" -a 127.0.0.1 -p "$NATS_PORT" -m 8222
   wait_for_port "$NATS_PORT" 15 || { log "NATS did not start, see .run/logs/nats.log"; exit 1; }
 fi
 if [ -z "${MONGO_URL:-}" ]; then

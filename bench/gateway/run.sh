@@ -4,6 +4,11 @@
 # Servers are pinned to CPU $SERVER_CPU, wrk to CPU $LOAD_CPU. Rate limits are off and the gateway logs at
 # warn (no access line per request), like nginx with access_log off.
 # Usage: bench/gateway/run.sh [duration, default 5s] [connections, default 50] [rounds, default 5]
+# Every request carries the next of $TOKENS distinct valid tokens (default 20000, round robin, tokens.lua):
+# more than the 10,000 verified tokens the gateway remembers (oldest first out), so no token is still
+# remembered when it comes round again and every request through the checking gateway verifies its
+# signature (each wrk run resumes where the previous stopped, so warm-up and rounds never replay fresh
+# tokens). TOKENS=1 measures the other end: one token, verified once, then a cache hit.
 # Rounds interleave the four targets (every other round in reverse order), so a change in machine load hits
 # them alike; the summary takes each target's median over the rounds.
 set -euo pipefail
@@ -12,6 +17,7 @@ CONNECTIONS=${2:-50}
 ROUNDS=${3:-5}
 SERVER_CPU=${SERVER_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
+TOKENS=${TOKENS:-20000}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 HERE="$ROOT/bench/gateway"
 TMP=$(mktemp -d)
@@ -30,12 +36,13 @@ start() { "$@" >>"$TMP/servers.log" 2>&1 & PIDS+=($!); }
 (cd "$ROOT" && npx tsc -b gateway)
 
 NATS_PORT=$(free_port); UPSTREAM_PORT=$(free_port); GW_ON_PORT=$(free_port); GW_OFF_PORT=$(free_port); NGINX_PORT=$(free_port)
-start taskset -c "$SERVER_CPU" nats-server -a 127.0.0.1 -p "$NATS_PORT"
+start taskset -c "$SERVER_CPU" "$ROOT/.bin/nats-server" -a 127.0.0.1 -p "$NATS_PORT"
 wait_port "$NATS_PORT"
 start taskset -c "$SERVER_CPU" node "$HERE/upstream.mjs" "$UPSTREAM_PORT"
-node "$HERE/token-issuer.mjs" "nats://127.0.0.1:$NATS_PORT" >"$TMP/token" 2>>"$TMP/servers.log" & PIDS+=($!)
-for _ in $(seq 1 50); do [ -s "$TMP/token" ] && break; sleep 0.1; done
-TOKEN=$(head -n1 "$TMP/token")
+node "$HERE/token-issuer.mjs" "nats://127.0.0.1:$NATS_PORT" "$TOKENS" "$TMP/tokens.txt" >"$TMP/issuer.out" 2>>"$TMP/servers.log" & PIDS+=($!)
+for _ in $(seq 1 1200); do [ -s "$TMP/issuer.out" ] && break; sleep 0.1; done
+[ "$(cat "$TMP/issuer.out" 2>/dev/null)" = "ready $TOKENS" ] || { echo "token issuer not ready"; cat "$TMP/servers.log"; exit 1; }
+[ "$(wc -l <"$TMP/tokens.txt")" -eq "$TOKENS" ] || { echo "expected $TOKENS tokens"; exit 1; }
 
 gateway_env() {
   echo NODE_ENV=test LOG_LEVEL=warn NATS_URL="nats://127.0.0.1:$NATS_PORT" RATE_LIMIT_ENABLED=false PORT="$1" GATEWAY_AUTH="$2" \
@@ -52,26 +59,31 @@ start taskset -c "$SERVER_CPU" nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf"
 for port in "$UPSTREAM_PORT" "$GW_ON_PORT" "$GW_OFF_PORT" "$NGINX_PORT"; do wait_port "$port"; done
 
 PATH_UNDER_TEST=/api/auth/me
-check=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$GW_ON_PORT$PATH_UNDER_TEST")
-[ "$check" = 200 ] || { echo "gateway (auth on) answered $check"; cat "$TMP/servers.log"; exit 1; }
+for TOKEN in "$(head -n1 "$TMP/tokens.txt")" "$(tail -n1 "$TMP/tokens.txt")"; do
+  check=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$GW_ON_PORT$PATH_UNDER_TEST")
+  [ "$check" = 200 ] || { echo "gateway (auth on) answered $check"; cat "$TMP/servers.log"; exit 1; }
+done
 check=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$GW_ON_PORT$PATH_UNDER_TEST")
 [ "$check" = 401 ] || { echo "gateway (auth on) let a request without token through ($check)"; exit 1; }
 
 run() { # name port
   local url="http://127.0.0.1:$2$PATH_UNDER_TEST"
-  taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d3s -H "Authorization: Bearer $TOKEN" "$url" >/dev/null # warm-up (JIT, pools)
-  taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency -H "Authorization: Bearer $TOKEN" "$url" >"$TMP/$1.txt"
+  taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d3s -s "$HERE/tokens.lua" "$url" -- "$TMP/tokens.txt" "$TMP/tokens.next" >/dev/null # warm-up (JIT, pools)
+  taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency -s "$HERE/tokens.lua" "$url" -- "$TMP/tokens.txt" "$TMP/tokens.next" >"$TMP/$1.txt"
   local rps p50 p99 errors
   rps=$(awk '/Requests\/sec/ {print $2}' "$TMP/$1.txt")
   p50=$(awk '$1 == "50%" {print $2}' "$TMP/$1.txt")
   p99=$(awk '$1 == "99%" {print $2}' "$TMP/$1.txt")
   errors=$(awk '/Non-2xx|Socket errors/ {print}' "$TMP/$1.txt" | tr '\n' ' ')
   printf '| %s | %s | %s | %s | %s | %s |\n' "$round" "$1" "$rps" "$p50" "$p99" "${errors:-none}"
-  printf '%s\t%s\t%s\t%s\n' "$1" "$rps" "$p50" "$p99" >>"$TMP/results.tsv"
+  local total failed
+  total=$(awk '/requests in/ {print $1}' "$TMP/$1.txt")
+  failed=$(awk '/Non-2xx/ {n += $NF} /Socket errors/ {gsub(",", ""); n += $4 + $6 + $8 + $10} END {print n + 0}' "$TMP/$1.txt")
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$rps" "$p50" "$p99" "$total" "$failed" >>"$TMP/results.tsv"
 }
 
 echo "machine: $(nproc) CPUs, $(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | xargs); $(node --version); $(nginx -v 2>&1); $(date -u '+%Y-%m-%d %H:%M UTC')"
-echo "wrk -t1 -c$CONNECTIONS -d$DURATION, GET $PATH_UNDER_TEST (1 KB JSON), servers on CPU $SERVER_CPU, wrk on CPU $LOAD_CPU"
+echo "wrk -t1 -c$CONNECTIONS -d$DURATION, GET $PATH_UNDER_TEST (1 KB JSON), $TOKENS distinct tokens round robin, servers on CPU $SERVER_CPU, wrk on CPU $LOAD_CPU"
 echo
 echo '| round | target | req/s | p50 | p99 | errors |'
 echo '|---|---|---|---|---|---|'

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Agent } from 'node:http';
 import { ApiClient, FIELD_IDS, sleep, type Session } from '../../test/system/support/api-client';
 import { http, jsonOf, type HttpResult } from '../../test/system/support/http-client';
@@ -8,10 +9,11 @@ import { http, jsonOf, type HttpResult } from '../../test/system/support/http-cl
  * and by bench/load/run.sh. Bounded in time and in request count.
  */
 
-export type Operation = 'listProjects' | 'readProject' | 'writeAnswers' | 'readAnswers' | 'requestPdf' | 'pollJob' | 'readPlaybook' | 'me';
+export type Operation = 'listProjects' | 'readProject' | 'writeAnswers' | 'readAnswers' | 'requestPdf' | 'pollJob' | 'readPlaybook' | 'me' | 'createProject';
 
-/** A realistic mix: mostly reading and saving answers, now and then a PDF. */
+/** A realistic mix: mostly reading and saving answers, now and then a PDF; a new project when one is full. */
 export const REALISTIC_MIX: Record<Operation, number> = {
+  createProject: 0,
   listProjects: 20,
   readProject: 10,
   writeAnswers: 25,
@@ -32,20 +34,39 @@ export interface Sample {
   ms: number;
   error?: string;
   user: number;
+  /** The x-request-id sent, so a request can be found in the services' logs. */
+  requestId: string;
 }
 
-/** One user's state: its session, its project, the answer writes it made and which were acknowledged. */
+/**
+ * What a save's answer promises: `acked` (200: stored), `refused` (4xx, e.g. 429 or 409: nothing stored) or
+ * `unclear` (5xx or no answer: stored whole or not at all).
+ */
+export type SaveOutcome = 'acked' | 'refused' | 'unclear';
+
+/** One answer save of a user: a slot of fields of one project, which no other save writes. */
+export interface SaveRecord {
+  seq: number;
+  projectId: string;
+  /** Index of the slot in the project: fields `slot * SAVE_FIELDS` to `slot * SAVE_FIELDS + SAVE_FIELDS - 1`. */
+  slot: number;
+  outcome: SaveOutcome;
+  status: number;
+  startedAt: number;
+  ms: number;
+}
+
+/** One user's state: its session, its projects, every save it made and what its answer said. */
 export interface VirtualUser {
   index: number;
   session: Session;
+  /** The project the user works on now (the newest one). */
   projectId: string;
-  /** The fields this user rewrites as one bulk write; every write puts the same sequence number in all. */
-  fieldIds: string[];
+  projects: string[];
+  /** The next free slot of `projectId`; a full project makes the user create a new one (slots are never reused). */
+  nextSlot: number;
   nextSeq: number;
-  /** Highest sequence number whose write got a 200. */
-  lastAckedSeq: number;
-  /** Sequence numbers whose write got no clear answer (may or may not have applied). */
-  unclearSeqs: Set<number>;
+  saves: SaveRecord[];
   jobIds: string[];
 }
 
@@ -63,14 +84,27 @@ export interface TrafficOptions {
   onSample?: (sample: Sample) => void;
 }
 
+/** A request sent and not answered yet. */
+export interface PendingRequest {
+  op: Operation;
+  route: string;
+  startedAt: number;
+  user: number;
+}
+
 export interface TrafficRun {
   samples: Sample[];
+  /** The requests on the wire right now (a fault test fires when the work it must cut is in progress). */
+  pending(): PendingRequest[];
   /** Stops sending; resolves when every user's last request has finished. */
   stop(): Promise<Sample[]>;
   done: Promise<Sample[]>;
 }
 
-const WRITE_FIELDS = 6;
+/** Fields per save: a batch big enough to be torn, small enough that a project holds many saves. */
+export const SAVE_FIELDS = 4;
+const SLOTS_PER_PROJECT = Math.floor(FIELD_IDS.length / SAVE_FIELDS);
+export const slotFields = (slot: number) => FIELD_IDS.slice(slot * SAVE_FIELDS, slot * SAVE_FIELDS + SAVE_FIELDS);
 const running = new Set<TrafficRun>();
 
 /** Stops every traffic run still going (a test's afterAll, so a failed assertion never leaves users running). */
@@ -78,29 +112,32 @@ export async function stopAllTraffic(): Promise<void> {
   await Promise.all([...running].map((run) => run.stop()));
 }
 
-/** Registers `count` users (each with one project and a first bulk answer) before the traffic starts. */
-export async function createUsers(baseUrl: string, count: number, concurrency = 5): Promise<VirtualUser[]> {
+/**
+ * Registers `count` users (each with one empty project) before the traffic starts. Two at a time, each tried
+ * up to three times: argon2 hashing on a saturated machine can outlast the gateway's 10 s, and the setup is
+ * not what is measured.
+ */
+export async function createUsers(baseUrl: string, count: number, concurrency = 2): Promise<VirtualUser[]> {
   const api = new ApiClient(baseUrl);
   const users: VirtualUser[] = [];
   let next = 0;
+  const register = async (tag: string, attemptsLeft = 3): Promise<Session> =>
+    api.register(tag).catch((error: Error) => (attemptsLeft > 1 && / got 50[234] /.test(error.message) ? register(tag, attemptsLeft - 1) : Promise.reject(error)));
   const worker = async () => {
     while (next < count) {
       const index = next++;
-      const session = await api.register(`vu${index}`);
+      const session = await register(`vu${index}`);
       const projectId = await api.createProject(session, `Load project ${index}`);
-      const offset = (index * 7) % Math.max(1, FIELD_IDS.length - WRITE_FIELDS);
-      const user: VirtualUser = { index, session, projectId, fieldIds: FIELD_IDS.slice(offset, offset + WRITE_FIELDS), nextSeq: 1, lastAckedSeq: 0, unclearSeqs: new Set(), jobIds: [] };
-      users.push(user);
+      users.push({ index, session, projectId, projects: [projectId], nextSlot: 0, nextSeq: 1, saves: [], jobIds: [] });
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
   return users.sort((a, b) => a.index - b.index);
 }
 
-/** The value a write with sequence number `seq` puts in field `i`: text with a recoverable sequence number. */
-export const answerValue = (seq: number, i: number) =>
-  `seq:${seq} — note ${i}: Nutzer erzählen, dass der Ablauf zu lang ist; 用户希望更快 ✨\nsecond line of the answer for field ${i}`;
-export const seqOf = (value: string) => Number(/^seq:(\d+) /.exec(value)?.[1] ?? NaN);
+/** The value save `seq` of user `user` puts in field `i`: text no other save writes, with a recoverable sequence number. */
+export const answerValue = (user: number, seq: number, i: number) =>
+  `seq:${seq} user ${user} — note ${i}: Nutzer erzählen, dass der Ablauf zu lang ist; 用户希望更快 ✨\nsecond line of the answer for field ${i}`;
 
 function pick(mix: Record<string, number>): Operation {
   const entries = Object.entries(mix).filter(([, weight]) => weight > 0);
@@ -121,26 +158,31 @@ export function startTraffic(options: TrafficOptions): TrafficRun {
   const timeoutMs = options.timeoutMs ?? 20_000;
   const agent = new Agent({ keepAlive: true, maxSockets: users.length + 4 });
   const samples: Sample[] = [];
+  const pending = new Set<PendingRequest>();
   const deadline = Date.now() + durationMs;
   let stopped = false;
   let sent = 0;
 
   const send = async (user: VirtualUser, op: Operation, route: string, method: string, path: string, body?: unknown): Promise<HttpResult> => {
     const startedAt = Date.now();
+    const requestId = randomUUID();
+    const onWire: PendingRequest = { op, route, startedAt, user: user.index };
     sent++;
+    pending.add(onWire);
     const result = await http(method, `${baseUrl}${path}`, {
-      headers: { authorization: `Bearer ${user.session.accessToken}` },
+      headers: { authorization: `Bearer ${user.session.accessToken}`, 'x-request-id': requestId },
       body,
       timeoutMs,
       agent,
     });
-    const sample: Sample = { op, route, status: result.status, startedAt, ms: result.ms, user: user.index, ...(result.error ? { error: result.error } : {}) };
+    pending.delete(onWire);
+    const sample: Sample = { op, route, status: result.status, startedAt, ms: result.ms, user: user.index, requestId, ...(result.error ? { error: result.error } : {}) };
     samples.push(sample);
     options.onSample?.(sample);
     return result;
   };
 
-  const act = async (user: VirtualUser, op: Operation) => {
+  const act = async (user: VirtualUser, op: Operation): Promise<HttpResult> => {
     switch (op) {
       case 'listProjects':
         return send(user, op, 'GET /api/projects', 'GET', '/api/projects?limit=20');
@@ -152,12 +194,28 @@ export function startTraffic(options: TrafficOptions): TrafficRun {
         return send(user, op, 'GET /api/playbook', 'GET', '/api/playbook');
       case 'me':
         return send(user, op, 'GET /api/auth/me', 'GET', '/api/auth/me');
+      case 'createProject': {
+        const result = await send(user, op, 'POST /api/projects', 'POST', '/api/projects', { name: `Load project ${user.index}.${user.projects.length}` });
+        const projectId = result.status === 201 ? jsonOf<{ id?: string }>(result)?.id : undefined;
+        if (projectId) {
+          user.projects.push(projectId);
+          user.projectId = projectId;
+        }
+        // When that failed the user tries again at its next save: never reuse a slot, so every save stays checkable.
+        if (projectId) user.nextSlot = 0;
+        return result;
+      }
       case 'writeAnswers': {
+        // A full project first makes the user start a new one, so that no save overwrites another one's fields.
+        if (user.nextSlot >= SLOTS_PER_PROJECT) return act(user, 'createProject');
         const seq = user.nextSeq++;
-        const responses = user.fieldIds.map((fieldId, i) => ({ fieldId, value: answerValue(seq, i) }));
-        const result = await send(user, op, 'PUT /api/projects/:id/responses', 'PUT', `/api/projects/${user.projectId}/responses`, { responses });
-        if (result.status === 200 || result.status === 204) user.lastAckedSeq = Math.max(user.lastAckedSeq, seq);
-        else if (result.status === 0 || result.status >= 500) user.unclearSeqs.add(seq);
+        const slot = user.nextSlot++;
+        const responses = slotFields(slot).map((fieldId, i) => ({ fieldId, value: answerValue(user.index, seq, i) }));
+        const projectId = user.projectId;
+        const startedAt = Date.now();
+        const result = await send(user, op, 'PUT /api/projects/:id/responses', 'PUT', `/api/projects/${projectId}/responses`, { responses });
+        const outcome: SaveOutcome = result.status === 200 ? 'acked' : result.status >= 400 && result.status < 500 ? 'refused' : 'unclear';
+        user.saves.push({ seq, projectId, slot, outcome, status: result.status, startedAt, ms: result.ms });
         return result;
       }
       case 'requestPdf': {
@@ -174,14 +232,18 @@ export function startTraffic(options: TrafficOptions): TrafficRun {
     }
   };
 
+  // Each user starts by saving (as one does on opening a project), so every user has a save to check.
+  // Users start spread over one think time, not all in the same millisecond.
   const loop = async (user: VirtualUser) => {
-    while (!stopped && Date.now() < deadline && sent < maxRequests) {
-      await act(user, pick(mix));
+    if (options.thinkMs) await sleep(options.thinkMs * Math.random());
+    for (let first = mix.writeAnswers > 0; !stopped && Date.now() < deadline && sent < maxRequests; first = false) {
+      await act(user, first ? 'writeAnswers' : pick(mix));
       if (options.thinkMs) await sleep(options.thinkMs * (0.5 + Math.random()));
     }
   };
   const run: TrafficRun = {
     samples,
+    pending: () => [...pending],
     done: Promise.all(users.map(loop)).then(() => {
       agent.destroy();
       running.delete(run);
@@ -240,31 +302,79 @@ export function isExpectedUnderLoad(sample: Sample): boolean {
   return (sample.status >= 200 && sample.status < 300) || sample.status === 429;
 }
 
-/** What the data looks like after a run: acknowledged writes missing (lost) and writes applied in part (torn). */
-export async function verifyAnswers(baseUrl: string, users: VirtualUser[]): Promise<{ lost: number; torn: number; details: string[] }> {
+export interface SaveCheck {
+  /** Saves answered 200, and how many of them were found whole. */
+  acknowledged: number;
+  found: number;
+  /** Acknowledged saves missing in whole or in part. */
+  lost: number;
+  /** Saves stored in part (a batch is all or nothing, whatever its answer was). */
+  torn: number;
+  /** Saves answered 4xx (nothing stored) that were stored anyway. */
+  refusedButStored: number;
+  /** Saves without a clear answer, and how many of them were stored (whole). */
+  unclear: number;
+  unclearStored: number;
+  details: string[];
+}
+
+/**
+ * Checks every save of a run against what is stored. Each save wrote its own slot of fields with values no
+ * other save writes, so each one is seen on its own: an acknowledged save must be there whole, a refused one
+ * not at all, an unclear one whole or not at all. Reads each project once, after any save a fault cut has
+ * been finished.
+ */
+export async function verifyAnswers(baseUrl: string, users: VirtualUser[]): Promise<SaveCheck> {
   const api = new ApiClient(baseUrl);
-  let lost = 0;
-  let torn = 0;
-  const details: string[] = [];
+  const check: SaveCheck = { acknowledged: 0, found: 0, lost: 0, torn: 0, refusedButStored: 0, unclear: 0, unclearStored: 0, details: [] };
   for (const user of users) {
-    const items = await api.readResponses(user.session, user.projectId);
-    const seqs = user.fieldIds.map((fieldId) => seqOf(items.find((item) => item.fieldId === fieldId)?.value ?? ''));
-    const distinct = new Set(seqs.map(String));
-    if (user.lastAckedSeq === 0 && seqs.every(Number.isNaN)) continue;
-    if (distinct.size > 1) {
-      torn++;
-      details.push(`user ${user.index}: fields hold different writes ${[...distinct].join(',')} (a bulk write applied in part)`);
-      continue;
-    }
-    const seq = seqs[0] ?? NaN;
-    const possible = seq === user.lastAckedSeq || (seq > user.lastAckedSeq && user.unclearSeqs.has(seq));
-    if (!possible) {
-      lost++;
-      details.push(`user ${user.index}: last acknowledged write ${user.lastAckedSeq}, stored ${seq}`);
+    for (const projectId of user.projects) {
+      const stored = new Map((await readSettledResponses(api, user.session, projectId)).map((item) => [item.fieldId, item.value]));
+      for (const save of user.saves.filter((candidate) => candidate.projectId === projectId)) {
+        const present = slotFields(save.slot).filter((fieldId, i) => stored.get(fieldId) === answerValue(user.index, save.seq, i)).length;
+        const whole = present === SAVE_FIELDS;
+        const where = `user ${user.index} save ${save.seq} (answered ${save.status || 'nothing'} at ${save.startedAt + Math.round(save.ms)}, project ${projectId})`;
+        if (present > 0 && !whole) {
+          check.torn++;
+          check.details.push(`${where}: ${present} of ${SAVE_FIELDS} fields stored`);
+        }
+        if (save.outcome === 'acked') {
+          check.acknowledged++;
+          if (whole) check.found++;
+          else {
+            check.lost++;
+            check.details.push(`${where}: acknowledged, but ${present ? 'stored in part' : 'missing'}`);
+          }
+        } else if (save.outcome === 'refused' && present > 0) {
+          check.refusedButStored++;
+          check.details.push(`${where}: refused, but stored`);
+        } else if (save.outcome === 'unclear') {
+          check.unclear++;
+          if (whole) check.unclearStored++;
+        }
+      }
     }
   }
-  return { lost, torn, details };
+  return check;
 }
+
+/**
+ * A project's answers. A save cut by a fault keeps its project busy (409) until the next request finishes it,
+ * and a service just back from a fault may still answer 503/504: a read is safe to repeat, so wait for that.
+ */
+export async function readSettledResponses(api: ApiClient, session: Session, projectId: string): Promise<Array<{ fieldId: string; value: string }>> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const result = await api.call('GET', `/api/projects/${projectId}/responses`, { token: session.accessToken, timeoutMs: 15_000 });
+    if (result.status === 200) return jsonOf<{ items: Array<{ fieldId: string; value: string }> }>(result)!.items;
+    if (![409, 503, 504].includes(result.status) || Date.now() > deadline) throw new Error(`reading the answers of ${projectId}: ${result.status} ${result.error ?? result.text.slice(0, 300)}`);
+    await sleep(500);
+  }
+}
+
+/** Saves that were on the wire at `instant` (sent before it, answered after it). */
+export const savesInFlightAt = (users: VirtualUser[], instant: number) =>
+  users.flatMap((user) => user.saves.filter((save) => save.startedAt <= instant && save.startedAt + save.ms >= instant));
 
 /** First failing request to the end of the last one, by `failed`: the window users saw errors in. */
 export function errorWindow(samples: Sample[], failed: (sample: Sample) => boolean = (s) => !isExpectedUnderLoad(s)) {

@@ -61,6 +61,17 @@ async function throughput(clients: number, total: number, job: (index: number) =
   return total / ((performance.now() - started) / 1000);
 }
 
+/** Runs `use` with an item taken from `pool` and put back afterwards: concurrent clients never share one. */
+async function withFree<T, R>(pool: T[], use: (item: T) => Promise<R>): Promise<R> {
+  const item = pool.pop();
+  if (item === undefined) throw new Error('more concurrent clients than items in the pool');
+  try {
+    return await use(item);
+  } finally {
+    pool.push(item);
+  }
+}
+
 /** Proportional set size of a process and all its descendants (Chromium's renderers, zygotes…), in MB. */
 function treePssMb(rootPid: number): number {
   const parents = new Map<number, number>();
@@ -168,7 +179,16 @@ async function main(): Promise<void> {
     return id;
   };
   let edits = 0;
-  const touch = (projectId: string) => api(projectUrl, 'PUT', `/api/projects/${projectId}/responses`, { responses: [{ fieldId: sampleResponses(1)[0]!.fieldId, value: `Edit ${(edits += 1)}` }] });
+  /** Changes one answer, so the next PDF of the project is a new one (its cache key changes with the content). */
+  const touch = async (projectId: string) => {
+    const saved = await api(projectUrl, 'PUT', `/api/projects/${projectId}/responses`, { responses: [{ fieldId: sampleResponses(1)[0]!.fieldId, value: `Edit ${(edits += 1)}` }] });
+    if (saved.status !== 200) throw new Error(`changing an answer: ${saved.status} ${await saved.text()}`);
+  };
+  /** pdf-service's count of PDF requests by cache result (hit: served from the store, miss: rendered). */
+  const cacheCount = async (result: 'hit' | 'miss') => {
+    const text = await (await fetch(`${pdfUrl}/metrics`)).text();
+    return Number(new RegExp(`^pdf_cache_requests_total\\{[^}]*result="${result}"[^}]*\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+  };
   const generate = async (base: string, projectId: string) => {
     const response = await api(base, 'POST', '/api/generate-pdf', { project_id: projectId });
     const bytes = (await response.arrayBuffer()).byteLength;
@@ -207,6 +227,10 @@ async function main(): Promise<void> {
   };
 
   const results: Array<[string, string]> = [['machine load average (1 min) at the start of the run', loadavg()[0]!.toFixed(1)]];
+  // Sampled for the whole run, so the peak reported is the peak of every phase, the soak's included.
+  let peakPss = 0;
+  const sampler = setInterval(() => (peakPss = Math.max(peakPss, treePssMb(pdfProc.child.pid!))), 100);
+  cleanups.push(async () => clearInterval(sampler));
   const row = (name: string, value: string) => {
     results.push([name, value]);
     log(`${name.padEnd(62)} ${value}`);
@@ -227,9 +251,13 @@ async function main(): Promise<void> {
     await fn();
     return performance.now() - started;
   };
+  /** One render that provably missed the cache: pdf-service counted exactly one more miss for it. */
   const uncachedOnce = async (base: string) => {
     await touch(projectId);
-    return timed(() => generate(base, projectId));
+    const missesBefore = await cacheCount('miss');
+    const ms = await timed(() => generate(base, projectId));
+    if ((await cacheCount('miss')) !== missesBefore + 1) throw new Error('an "uncached" sample was served from the cache');
+    return ms;
   };
   const series: Record<'rawReused' | 'rawNew' | 'engine' | 'direct' | 'gateway', number[]> = { rawReused: [], rawNew: [], engine: [], direct: [], gateway: [] };
   for (let round = -2; round < RENDERS; round += 1) {
@@ -258,32 +286,33 @@ async function main(): Promise<void> {
 
   const cachedBase = gatewayBuilt ? gatewayUrl : pdfUrl;
   await generate(cachedBase, projectId);
+  const hitsBefore = await cacheCount('hit');
   const cached = await timeEach(Math.max(RENDERS, 50), () => generate(cachedBase, projectId));
+  if ((await cacheCount('hit')) - hitsBefore !== cached.length) throw new Error('a "cached" sample was rendered');
   row(`POST /api/generate-pdf cached, ${gatewayBuilt ? 'through the gateway' : 'straight to pdf-service'}: p50 / p90`, `${ms(percentile(cached, 50))} / ${ms(percentile(cached, 90))} (target ≤ 15 ms)`);
 
   // Throughput in alternating rounds: raw puppeteer with 2 pages flat out, the service (pool of 2 pages) with 2 and 4 clients.
-  const rawPages = [reused, await openPage()];
+  const freeRawPages = [reused, await openPage()];
   const ROUNDS = 3;
   const perRound = Math.max(2, Math.ceil(DOCS / ROUNDS));
   const projectsFor: Record<number, string[]> = { 2: [], 4: [] };
   for (const clients of [2, 4]) for (let index = 0; index < perRound * ROUNDS; index += 1) projectsFor[clients]!.push(await createProject(`Throughput ${clients}-${index}`));
   const elapsed: Record<string, number> = { raw: 0, 2: 0, 4: 0 };
-  let peakPss = 0;
-  const sampler = setInterval(() => (peakPss = Math.max(peakPss, treePssMb(pdfProc.child.pid!))), 100);
+  const missesBefore = await cacheCount('miss');
   for (let round = 0; round < ROUNDS; round += 1) {
-    elapsed.raw! += perRound / (await throughput(2, perRound, async (index) => renderRaw(rawPages[index % 2]!)));
+    elapsed.raw! += perRound / (await throughput(2, perRound, () => withFree(freeRawPages, renderRaw)));
     for (const clients of [2, 4]) {
       const batch = projectsFor[clients]!.slice(round * perRound, (round + 1) * perRound);
       elapsed[clients]! += perRound / (await throughput(clients, perRound, (index) => generate(cachedBase, batch[index]!)));
     }
   }
-  clearInterval(sampler);
+  if ((await cacheCount('miss')) - missesBefore !== perRound * ROUNDS * 2) throw new Error('a throughput render was served from the cache');
   const rate = (key: string) => (perRound * ROUNDS) / elapsed[key]!;
   row('throughput, raw puppeteer with 2 pages', `${rate('raw').toFixed(2)} docs/s`);
   for (const clients of [2, 4]) {
     row(`throughput, ${clients} clients, uncached generate-pdf (pool of 2 pages)`, `${rate(String(clients)).toFixed(2)} docs/s (${((rate(String(clients)) / rate('raw')) * 100).toFixed(0)}% of raw; target ≥ 85%)`);
   }
-  row('pdf-service + Chromium PSS, peak with renders in flight', `${peakPss.toFixed(0)} MB (target ≤ 600 MB)`);
+  row('pdf-service + Chromium PSS, peak so far (latency, cached and throughput runs)', `${peakPss.toFixed(0)} MB (target ≤ 600 MB)`);
   const documentFacts = { pages, bytes: samplePdf.length, fields: doc.fieldCount, answered: doc.answeredCount };
   if (WRITE) writeResults(results, documentFacts);
 
@@ -292,10 +321,11 @@ async function main(): Promise<void> {
     const soakProjects = [await createProject('Soak A'), await createProject('Soak B')];
     const samples: Array<[number, number]> = [];
     let done = 0;
-    await throughput(2, SOAK, async (index) => {
-      const project = soakProjects[index % 2]!;
-      await touch(project);
-      await generate(pdfUrl, project);
+    await throughput(2, SOAK, async () => {
+      await withFree(soakProjects, async (project) => {
+        await touch(project);
+        await generate(pdfUrl, project);
+      });
       done += 1;
       if (done % Math.max(1, Math.floor(SOAK / 10)) === 0) {
         samples.push([done, treePssMb(pdfProc.child.pid!)]);
@@ -308,6 +338,8 @@ async function main(): Promise<void> {
     row(`PSS over ${SOAK} uncached renders (sampled every ${Math.floor(SOAK / 10)})`, samples.map(([n, mb]) => `${n}: ${mb.toFixed(0)}`).join(', ') + ' MB');
     row('PSS growth, first sample → last', `${(last - first).toFixed(0)} MB`);
   }
+  clearInterval(sampler);
+  row('pdf-service + Chromium PSS, peak of the whole run (every 100 ms)', `${peakPss.toFixed(0)} MB (target ≤ 600 MB)`);
 
   if (process.env.BENCH_PDF_LOG_LEVEL) writeFileSync(resolve(ROOT, '.run/bench-pdf-service.log'), pdfProc.output());
   await raw.dispose();

@@ -1,4 +1,5 @@
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import jwt from 'jsonwebtoken';
 import { loadConfig, type Logger, type RunningService } from '@playbook/shared';
 import { pdfConfigSchema } from '../../pdf-service/src/config';
 import { startPdfService } from '../../pdf-service/src/main';
@@ -11,6 +12,9 @@ import { gatewayConfigSchema } from '../src/config';
 import { startGateway } from '../src/main';
 
 type Captured = ReturnType<typeof createCapturingLogger>;
+
+/** The auth-service's signing key, known to the test so it can sign a token that is valid but for its time. */
+const signingKeyPem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 type ServiceKey = 'gateway' | 'auth' | 'project' | 'pdf';
 
 describe('gateway in front of the real services', () => {
@@ -27,7 +31,7 @@ describe('gateway in front of the real services', () => {
     natsServer = await startNatsServer();
     for (const key of ['gateway', 'auth', 'project', 'pdf'] as const) logs[key] = createCapturingLogger(key);
     const base = { NODE_ENV: 'test', PORT: '0', NATS_URL: natsServer.url, MONGO_URL: testMongoUrl(), SHUTDOWN_TIMEOUT_MS: '2000' };
-    auth = await startTestAuthService({ natsUrl: natsServer.url, logger: logs.auth.logger as Logger });
+    auth = await startTestAuthService({ natsUrl: natsServer.url, logger: logs.auth.logger as Logger, env: { JWT_PRIVATE_KEY: signingKeyPem.replace(/\n/g, '\\n') } });
     project = await startProjectService(loadConfig(projectConfigSchema, { ...base, MONGO_DB: uniqueDbName('gw_projects') }), logs.project.logger);
     pdf = await startPdfService(loadConfig(pdfConfigSchema, { ...base, MONGO_DB: uniqueDbName('gw_pdf'), PDF_PAGE_POOL_SIZE: '1' }), logs.pdf.logger);
     const config = loadConfig(gatewayConfigSchema, {
@@ -97,7 +101,12 @@ describe('gateway in front of the real services', () => {
   it('refuses a missing, expired or tampered token with 401 at the gateway; the service logs nothing for it', async () => {
     const [header, payload, signature] = user.accessToken.split('.') as [string, string, string];
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
-    const expired = `${header}.${Buffer.from(JSON.stringify({ ...claims, exp: 1 })).toString('base64url')}.${signature}`;
+    const kid = (JSON.parse(Buffer.from(header, 'base64url').toString()) as { kid: string }).kid;
+    // Properly signed with the auth-service's own key: only the time is wrong (the same token in time passes).
+    const now = Math.floor(Date.now() / 1000);
+    const signed = (times: { iat: number; exp: number }) => jwt.sign({ ...claims, ...times }, signingKeyPem, { algorithm: 'ES256', keyid: kid });
+    expect((await send('GET', '/api/projects', { token: signed({ iat: now, exp: now + 600 }) })).response.status).toBe(200);
+    const expired = signed({ iat: now - 3600, exp: now - 1800 });
     const tampered = `${header}.${Buffer.from(JSON.stringify({ ...claims, sub: 'someone-else' })).toString('base64url')}.${signature}`;
     for (const token of [undefined, expired, tampered]) {
       const result = await send('GET', '/api/projects', { token });

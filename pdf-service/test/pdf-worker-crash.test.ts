@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import mongoose from 'mongoose';
 import { listPlaybookFields, playbookCatalog } from '@playbook/shared';
 import { startProcess, type StartedProcess } from '../../test/support/processes';
+import { watchPdfStores } from '../../test/system/support/pdf-store';
 import { eventually, startPdfStack, type PdfStack } from './support/pdf-stack';
 import { sampleResponses } from './support/sample-project';
 import { isAlive as alive } from './support/standalone-renderer';
@@ -11,8 +12,10 @@ const ROOT = resolve(__dirname, '../..');
 const childPids = (pid: number): number[] => {
   try {
     return execFileSync('pgrep', ['-P', String(pid)]).toString().split('\n').filter(Boolean).map(Number);
-  } catch {
-    return [];
+  } catch (error) {
+    // pgrep exits 1 when the process has no children; anything else is a real failure.
+    if ((error as { status?: number }).status === 1) return [];
+    throw error;
   }
 };
 
@@ -69,29 +72,43 @@ describe('render jobs survive a worker killed mid-render', () => {
   };
 
   it('finishes the job on another worker and stores one PDF', async () => {
-    const projectId = await stack.createProject(ada, 'Worker crash', heavyAnswers());
-    const { jobId, browsers } = await killWorkerMidRender(projectId);
-    expect((await jobOf(jobId)).status).toBe('rendering');
-    // Chromium talks over a pipe: with its worker gone it exits by itself, no orphan is left.
-    await eventually(async () => (browsers.every((pid) => !alive(pid)) ? true : undefined), 10_000);
+    // Counts every put into the object store as it happens (the store keeps one object per name, so a
+    // second put of the same PDF would replace the first there, but counts 2 here).
+    const stores = await watchPdfStores({ nats: stack.natsServer });
+    try {
+      const projectId = await stack.createProject(ada, 'Worker crash', heavyAnswers());
+      const { jobId, browsers } = await killWorkerMidRender(projectId);
+      // Read after the worker's death: it held the job mid-render, on JetStream's first delivery.
+      const atKill = await db.collection('pdf_jobs').findOne({ _id: jobId as never });
+      expect({ status: atKill?.status, attempts: atKill?.attempts }).toEqual({ status: 'rendering', attempts: 1 });
+      // Chromium talks over a pipe: with its worker gone it exits by itself, no orphan is left.
+      await eventually(async () => (browsers.every((pid) => !alive(pid)) ? true : undefined), 10_000);
 
-    const second = startWorker();
-    const done = await eventually(async () => {
-      const job = await jobOf(jobId);
-      return job.status === 'done' || job.status === 'failed' ? job : undefined;
-    }, 60_000, 100).catch((error: Error) => {
-      throw new Error(`${error.message}\n${second.output()}`);
-    });
-    expect(done).toMatchObject({ status: 'done' });
-    // attempts is 2, or 1 when the killed worker had stored the PDF but not yet recorded the job: the
-    // redelivery then finds the stored PDF and records it without rendering again. Either way, one PDF.
-    expect((await db.collection('pdf_jobs').findOne({ _id: jobId as never }))?.attempts).toBeLessThanOrEqual(2);
-    expect(await stack.storedPdfCount(projectId)).toBe(1);
-    const file = await stack.pdfApi('GET', `/api/pdf/jobs/${jobId}/file`, ada);
-    expect(file.status).toBe(200);
-    expect(file.headers.get('content-type')).toBe('application/pdf');
-    await second.stop('SIGTERM');
-    expect(second.output()).toContain('SIGTERM received');
+      const second = startWorker();
+      const done = await eventually(async () => {
+        const job = await jobOf(jobId);
+        return job.status === 'done' || job.status === 'failed' ? job : undefined;
+      }, 60_000, 100).catch((error: Error) => {
+        throw new Error(`${error.message}\n${second.output()}`);
+      });
+      expect(done).toMatchObject({ status: 'done' });
+      // Redelivered: the job was finished by a later JetStream delivery than the one the killed worker held
+      // (it rendered again, or found the PDF the killed worker had stored and recorded it).
+      const after = await db.collection('pdf_jobs').findOne({ _id: jobId as never });
+      expect(after?.attempts).toBeGreaterThanOrEqual(2);
+      // Stored once: every put was counted; the put happens before the job is recorded done, so after a
+      // round trip to NATS none can still be on its way.
+      await stores.flush();
+      expect({ jobId, puts: stores.putsOf(String(after?.cacheKey)) }).toEqual({ jobId, puts: 1 });
+      expect(await stack.storedPdfCount(projectId)).toBe(1);
+      const file = await stack.pdfApi('GET', `/api/pdf/jobs/${jobId}/file`, ada);
+      expect(file.status).toBe(200);
+      expect(file.headers.get('content-type')).toBe('application/pdf');
+      await second.stop('SIGTERM');
+      expect(second.output()).toContain('SIGTERM received');
+    } finally {
+      await stores.close();
+    }
   }, 120_000);
 
   it('refuses a new job with 429 and Retry-After while the work queue is full', async () => {

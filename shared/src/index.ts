@@ -21,7 +21,8 @@ export { natsRequest, type NatsRequestOptions } from './nats/nats-request';
 export { serveRequests, type ServeRequestsOptions } from './nats/nats-subscribe';
 export { NatsNoRespondersError, NatsTimeoutError, NatsUnavailableError } from './nats/nats-errors';
 export { decodeJson, encodeJson, requestIdHeaders, requestIdOf, type Reply } from './nats/nats-messages';
-export { consumeEvents, ensureEventStream, ensureStream, publishEvent, EVENT_STREAM, type EventConsumer } from './nats/jetstream-events';
+export { consumeEvents, ensureEventStream, publishEvent, EVENT_STREAM, type EventConsumer } from './nats/jetstream-events';
+export { ensureStream, openObjectStore } from './nats/jetstream-streams';
 
 export { connectMongo, type MongoHandle } from './mongo/mongo-connection';
 

@@ -66,11 +66,37 @@ describe.each(SERVICES)('%s/Dockerfile', (service) => {
 });
 
 describe('pdf-service/Dockerfile', () => {
-  it('installs Debian Chromium and fonts for Latin, CJK, RTL and emoji in the runtime image', () => {
-    const runtime = lastStage(dockerfile('pdf-service'));
-    const install = runtime.find((s) => s.op === 'RUN' && s.args.includes('apt-get install'))!.args;
-    for (const pkg of ['tini', 'chromium', 'fonts-noto-core', 'fonts-noto-cjk', 'fonts-noto-color-emoji']) expect(install.split(/\s+/)).toContain(pkg);
+  const runtime = lastStage(dockerfile('pdf-service'));
+  const install = runtime.find((s) => s.op === 'RUN' && s.args.includes('apt-get install'))!.args;
+
+  it('installs a pinned Debian Chromium and fonts for Latin, CJK, RTL and emoji in the runtime image', () => {
+    for (const pkg of ['tini', 'fonts-noto-core', 'fonts-noto-cjk', 'fonts-noto-color-emoji']) expect(install.split(/\s+/)).toContain(pkg);
+    expect(runtime.find((s) => s.op === 'ARG')?.args).toMatch(/^CHROMIUM_VERSION=\d+\.\d+\.\d+\.\d+-\S+$/);
+    expect(install).toContain('"chromium=$CHROMIUM_VERSION" "chromium-common=$CHROMIUM_VERSION"');
     expect(runtime.find((s) => s.op === 'ENV')?.args).toContain('CHROMIUM_PATH=/usr/bin/chromium');
+  });
+
+  it('leaves the GPU drivers and LLVM out of the image', () => {
+    for (const path of ['/usr/lib/*/dri/*', '/usr/lib/*/libLLVM-*']) expect(install).toContain(`'path-exclude=${path}'`);
+    expect(install).toContain('>/etc/dpkg/dpkg.cfg.d/');
+  });
+});
+
+describe('the four Dockerfiles', () => {
+  const all = SERVICES.map(dockerfile);
+
+  it('share one dependency install for the build stage, so one cached layer serves every build', () => {
+    const upToInstall = (steps: Instruction[]) => steps.slice(0, steps.findIndex((s) => s.op === 'RUN' && s.args.startsWith('npm ci')) + 1);
+    const [first, ...others] = all.map(upToInstall);
+    expect(first!.at(-1)!.args).not.toMatch(/--workspace|--omit/);
+    for (const other of others) expect(other).toEqual(first);
+  });
+
+  it('take a CA bundle for npm in the build stages only, never into the runtime image', () => {
+    for (const steps of all) {
+      expect(lastStage(steps).filter((s) => /NODE_EXTRA_CA_CERTS/.test(s.args))).toEqual([]);
+      expect(steps.filter((s) => s.op === 'COPY' && /ca-certificates|\.crt/.test(s.args))).toEqual([]);
+    }
   });
 });
 

@@ -21,9 +21,10 @@ describe('k8s/', () => {
     }
   });
 
-  it('renders no Secret into the committed manifests', () => {
+  it('renders no Secret and no `helm test` pod into the committed manifests', () => {
     const kinds = parseManifests(readFileSync(join(K8S, 'rendered/playbook.yaml'), 'utf8')).map((m) => m.kind);
     expect(kinds).not.toContain('Secret');
+    expect(kinds).not.toContain('Pod');
     expect(kinds).toEqual(expect.arrayContaining(['Deployment', 'StatefulSet', 'Ingress', 'ServiceMonitor', 'PrometheusRule', 'CronJob']));
   });
 

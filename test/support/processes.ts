@@ -66,8 +66,8 @@ export function restartableServer(command: string, args: string[], port: number,
   };
   return {
     start,
-    stop: async () => {
-      await process?.stop();
+    stop: async (signal?: NodeJS.Signals) => {
+      await process?.stop(signal);
     },
     restart: start,
     async destroy() {

@@ -10,11 +10,21 @@ const ROOT = resolve(__dirname, '../..');
 export const STACK_SERVICES = ['auth-service', 'project-service', 'pdf-service', 'gateway'] as const;
 export type StackServiceName = (typeof STACK_SERVICES)[number];
 
-export interface StackOptions {
+/** What the stack needs of NATS: where it is, and how to remove it when the stack stops. */
+export interface StackNats {
+  url: string;
+  destroy(): Promise<void>;
+}
+
+export interface StackOptions<N extends StackNats = TestNatsServer> {
   /** Extra environment for every service (e.g. limits switched off for a load test). */
   env?: Record<string, string>;
   /** Use its own embedded database instead of the suite-wide one, so a test may stop and restart it. */
   ownDatabase?: boolean;
+  /** NATS to run on instead of a nats-server of its own, e.g. a cluster (`url` lists every node); destroyed with the stack. */
+  nats?: N;
+  /** Sees every chunk a service writes, from its first byte on, with the stream it came on. */
+  onOutput?: (service: StackServiceName, stream: 'stdout' | 'stderr', chunk: Buffer) => void;
 }
 
 /**
@@ -22,8 +32,8 @@ export interface StackOptions {
  * JetStream, the embedded database, and the four compiled services (`npx tsc -b` first; scripts/test.sh does).
  * Faults are the test's to make: stop/restart NATS or the database, kill or restart a service.
  */
-export async function startStack(options: StackOptions = {}) {
-  const nats: TestNatsServer = await startNatsServer();
+export async function startStack<N extends StackNats = TestNatsServer>(options: StackOptions<N> = {}) {
+  const nats: N = options.nats ?? ((await startNatsServer()) as StackNats as N);
   const db: TestEmbeddedDb | undefined = options.ownDatabase ? await startEmbeddedDb() : undefined;
   const mongoUrl = db?.url ?? process.env.TEST_MONGO_URL;
   if (!mongoUrl) throw new Error('no database: run through jest (global setup) or pass ownDatabase');
@@ -50,6 +60,11 @@ export async function startStack(options: StackOptions = {}) {
   const processes = new Map<StackServiceName, StartedProcess>();
   const startService = async (name: StackServiceName) => {
     const started = startProcess(process.execPath, [join(ROOT, name, 'dist/main.js')], envFor(name));
+    const { onOutput } = options;
+    if (onOutput) {
+      started.child.stdout?.on('data', (chunk: Buffer) => onOutput(name, 'stdout', chunk));
+      started.child.stderr?.on('data', (chunk: Buffer) => onOutput(name, 'stderr', chunk));
+    }
     processes.set(name, started);
     await waitForOk(`${url(name)}/readyz`, 30_000, () => started.output());
   };
@@ -77,7 +92,7 @@ export async function startStack(options: StackOptions = {}) {
     },
   };
 }
-export type TestStack = Awaited<ReturnType<typeof startStack>>;
+export type TestStack<N extends StackNats = TestNatsServer> = Awaited<ReturnType<typeof startStack<N>>>;
 
 /** Polls `url` until it answers 200, or fails with the processes' output. */
 export async function waitForOk(url: string, timeoutMs: number, output: () => string = () => ''): Promise<void> {

@@ -1,10 +1,10 @@
-import { createUsers, errorWindow, startTraffic, verifyAnswers, type VirtualUser, stopAllTraffic } from '../../bench/load/traffic';
+import { createUsers, errorWindow, readSettledResponses, savesInFlightAt, startTraffic, verifyAnswers, type VirtualUser, stopAllTraffic } from '../../bench/load/traffic';
 import type { TestStack } from '../support/stack';
 import { STACK_SERVICES } from '../support/stack';
 import { answers, ApiClient, FIELD_IDS, sleep } from './support/api-client';
 import { describeSamples, health, recordResult, startedBetween } from './support/fault-helpers';
 import { http } from './support/http-client';
-import { pidOf, pollUntil, startSystemStack } from './support/system-stack';
+import { pidOf, pollUntil, stackPids, startSystemStack } from './support/system-stack';
 
 /** Longer than mongoose's 10 s command buffering and the driver's 5 s server selection, so 503s must show. */
 const OUTAGE_MS = 12_000;
@@ -14,7 +14,7 @@ const LOCK_STALE_MS = 15_000;
 /** Every service reconnects by itself within this time after the database is back. */
 const RECOVERY_LIMIT_MS = Number(process.env.DB_RECOVERY_LIMIT_MS ?? 30_000);
 
-describe('the database stopped and restarted under light load', () => {
+describe('the database killed (SIGKILL) mid-write and restarted under light load', () => {
   let stack: TestStack;
   let api: ApiClient;
   let users: VirtualUser[];
@@ -42,26 +42,30 @@ describe('the database stopped and restarted under light load', () => {
     await stack?.stop();
   }, 60_000);
 
-  it('answers 503 meanwhile, recovers without a restart and never keeps part of a bulk write', async () => {
+  it('answers 503 meanwhile, recovers without a restart, keeps every acknowledged save and never part of a bulk save', async () => {
     const pidsBefore = STACK_SERVICES.map((name) => pidOf(stack, name));
     // Big bulk writes (every field of the playbook at once) make a torn write likely if one can happen.
     const bulkUser = users[0]!;
-    let bulkSeq = 0;
-    let bulkAcked = 0;
+    const bulkSaves: Array<{ seq: number; status: number; startedAt: number; endedAt?: number }> = [];
     const bulkWriter = (async () => {
-      for (let i = 0; i < 500 && !bulkStop; i++) {
-        const seq = ++bulkSeq;
-        const result = await api.putResponses(bulkUser.session, bulkUser.projectId, answers(FIELD_IDS.length, () => `bulk:${seq}`));
-        if (result.status === 200 || result.status === 204) bulkAcked = seq;
+      for (let seq = 1; seq <= 500 && !bulkStop; seq++) {
+        const save: (typeof bulkSaves)[number] = { seq, status: 0, startedAt: Date.now() };
+        bulkSaves.push(save);
+        const result = await api.putResponses(bulkUser.session, bulkUser.projectId, answers(FIELD_IDS.length, (id) => `bulk:${seq} ${id}`));
+        Object.assign(save, { status: result.status, endedAt: Date.now() });
         await sleep(50);
       }
     })();
     const traffic = startTraffic({ baseUrl: stack.gatewayUrl, users: users.slice(1), durationMs: 60_000, thinkMs: 100, mix: { requestPdf: 0, pollJob: 0 }, timeoutMs: 30_000 });
     await sleep(1_500);
 
-    // The embedded database finishes what it is serving before it exits; the outage starts when it is gone.
-    await stack.db!.stop();
+    // SIGKILL while a bulk save is on the wire: the database dies in the middle of the writes, with no chance
+    // to finish what it serves (a power cut, an OOM kill).
+    const bulkOnWire = await pollUntil(() => bulkSaves.find((save) => save.endedAt === undefined && Date.now() - save.startedAt > 30), 20_000, 2);
+    expect(bulkOnWire).toBeDefined();
     const stoppedAt = Date.now();
+    process.kill(stackPids(stack).database!, 'SIGKILL');
+    await stack.db!.stop();
     const unhealthy = await pollUntil(async () => {
       const answer = await health(stack);
       return answer.status === 503 ? answer : undefined;
@@ -111,31 +115,42 @@ describe('the database stopped and restarted under light load', () => {
     expect(STACK_SERVICES.map((name) => pidOf(stack, name))).toEqual(pidsBefore);
     for (const name of STACK_SERVICES) expect(stack.process(name)?.child.exitCode).toBeNull();
 
-    // All or nothing: the big bulk write left every field from one single write, and not older than the last acknowledged.
-    const stored = await api.readResponses(bulkUser.session, bulkUser.projectId);
-    const bulkValues = new Set(stored.map((item) => item.value));
-    expect(stored).toHaveLength(FIELD_IDS.length);
-    expect([...bulkValues]).toHaveLength(1);
-    const storedSeq = Number(([...bulkValues][0] ?? '').slice('bulk:'.length));
-    expect(storedSeq).toBeGreaterThanOrEqual(bulkAcked);
+    // The kill landed mid-write: a save on the wire at that instant got no 200 (it was cut).
+    const onWireAtKill = [...bulkSaves.filter((save) => save.startedAt <= stoppedAt && (save.endedAt ?? Infinity) >= stoppedAt), ...savesInFlightAt(users.slice(1), stoppedAt)];
+    expect(onWireAtKill.filter((save) => save.status !== 200).length).toBeGreaterThan(0);
+
+    // All or nothing: the big bulk write left every field from one single save, the newest acknowledged or a
+    // later one without a clear answer; never a refused one.
+    const stored = await readSettledResponses(api, bulkUser.session, bulkUser.projectId);
+    const storedSeqs = new Set(stored.map((item) => /^bulk:(\d+) /.exec(item.value)?.[1]));
+    const ackedBulk = bulkSaves.filter((save) => save.status === 200);
+    const storedSave = bulkSaves.find((save) => String(save.seq) === [...storedSeqs][0]);
+    expect({ fields: stored.length, saves: [...storedSeqs] }).toEqual({ fields: FIELD_IDS.length, saves: [expect.any(String)] });
+    expect(storedSave!.seq).toBeGreaterThanOrEqual(ackedBulk.at(-1)?.seq ?? 0);
+    expect(storedSave!.status === 200 || storedSave!.status === 0 || storedSave!.status >= 500).toBe(true);
+    expect(stored.every((item) => item.value === `bulk:${storedSave!.seq} ${item.fieldId}`)).toBe(true);
+    // Every acknowledged save of the other users is there, each one on its own.
     const data = await verifyAnswers(stack.gatewayUrl, users.slice(1));
     expect(data.details).toEqual([]);
+    expect(data.acknowledged).toBeGreaterThan(0);
 
     recordResult('faults', 'databaseOutage', {
       outageMs: restartedAt - stoppedAt,
-      requests: samples.length + bulkSeq,
+      requests: samples.length + bulkSaves.length,
       requestsDuringOutage: during.length,
       status503DuringOutage: during.filter((s) => s.status === 503).length,
       status409AroundOutage: samples.filter((s) => s.status === 409).length,
       slowestDuringOutageMs: Math.round(Math.max(0, ...during.map((s) => s.ms))),
       errorWindow: errorWindow(samples),
       healthyAfterRestartMs: healthyMs,
-      bulkWrites: bulkSeq,
-      bulkWritesAcknowledged: bulkAcked,
+      killedWith: 'SIGKILL',
+      savesOnWireAtKill: onWireAtKill.map((save) => save.status),
+      bulkWrites: bulkSaves.length,
+      bulkWritesAcknowledged: ackedBulk.length,
+      bulkWriteStored: storedSave!.seq,
       clientReplacements: databaseLines.filter((line) => /replacing the client/.test(line)).length,
       unexpectedErrors,
-      lostWrites: data.lost + (storedSeq >= bulkAcked ? 0 : 1),
-      tornWrites: data.torn + (bulkValues.size === 1 ? 0 : 1),
+      saves: data,
     });
   }, 180_000 + RECOVERY_LIMIT_MS);
 });

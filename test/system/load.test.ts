@@ -11,6 +11,11 @@ const DURATION_MS = Number(process.env.LOAD_SECONDS ?? (FULL ? 60 : 10)) * 1000;
  * turns the users into a closed-loop stress test (see docs/reliability.md for what that shows).
  */
 const THINK_MS = Number(process.env.LOAD_THINK_MS ?? 500);
+/**
+ * 429 is back-pressure for a moment of overload, not a way to refuse the load this test calls normal: at most
+ * this share of any route's requests (LOAD_MAX_429_SHARE overrides it to measure a heavier load).
+ */
+const MAX_429_SHARE = Number(process.env.LOAD_MAX_429_SHARE ?? 0.01);
 
 describe(`load: ${USERS} concurrent users for ${DURATION_MS / 1000} s, realistic mix, ${THINK_MS} ms think time`, () => {
   let stack: TestStack;
@@ -22,8 +27,8 @@ describe(`load: ${USERS} concurrent users for ${DURATION_MS / 1000} s, realistic
     await stack?.stop();
   }, 60_000);
 
-  it('answers every request without a 5xx, with 429 as the only back-pressure, and loses no write', async () => {
-    const users = await createUsers(stack.gatewayUrl, USERS, 5);
+  it('answers every request without a 5xx, refuses at most 1 % of any route with 429, and stores every acknowledged save', async () => {
+    const users = await createUsers(stack.gatewayUrl, USERS);
     const samples = await startTraffic({ baseUrl: stack.gatewayUrl, users, durationMs: DURATION_MS, thinkMs: THINK_MS, timeoutMs: 30_000 }).done;
     const summary = summarize(samples);
     const data = await verifyAnswers(stack.gatewayUrl, users);
@@ -37,8 +42,7 @@ describe(`load: ${USERS} concurrent users for ${DURATION_MS / 1000} s, realistic
       networkErrors: summary.networkErrors,
       status429: samples.filter((s) => s.status === 429).length,
       routes: summary.routes,
-      lostWrites: data.lost,
-      tornWrites: data.torn,
+      saves: data,
     });
     process.stdout.write(`${JSON.stringify(summary.routes, null, 1)}\n`);
     expect(summary.total).toBeGreaterThan(USERS * 5);
@@ -46,5 +50,10 @@ describe(`load: ${USERS} concurrent users for ${DURATION_MS / 1000} s, realistic
     expect(summary.networkErrors).toBe(0);
     expect(describeSamples(summary.unexpected.slice(0, 20))).toBe('');
     expect(data.details).toEqual([]);
+    // At most 1 % of a route's requests (at least one request, so a short run is not failed by a single 429).
+    const overCap = summary.routes.filter(({ count, statuses }) => (statuses['429'] ?? 0) > Math.max(1, Math.floor(count * MAX_429_SHARE)));
+    expect(overCap.map(({ route, statuses }) => `${route}: ${JSON.stringify(statuses)}`)).toEqual([]);
+    // Every user got work done: a user whose every save was refused would hide a server that stores nothing.
+    expect(users.filter((user) => !user.saves.some((save) => save.outcome === 'acked')).map((user) => `user ${user.index}: ${user.saves.map((save) => save.status).join(',')}`)).toEqual([]);
   }, 60_000 + DURATION_MS * 3);
 });

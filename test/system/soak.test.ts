@@ -25,7 +25,7 @@ soak(`soak: a steady rate for ${SOAK_MS / 1000} s`, () => {
   }, 60_000);
 
   it('keeps memory and handles flat and never fails a request', async () => {
-    const users = await createUsers(stack.gatewayUrl, 10, 5);
+    const users = await createUsers(stack.gatewayUrl, 10);
     const traffic = startTraffic({ baseUrl: stack.gatewayUrl, users, durationMs: SOAK_MS, thinkMs: 200, mix: { requestPdf: 1 }, timeoutMs: 30_000 });
     const series: Array<{ atMs: number; rssKib: Record<string, number>; handles: Record<string, number> }> = [];
     const started = Date.now();

@@ -71,7 +71,7 @@ export function proxyMiddleware(route: PublicRoute, options: ProxyRouteOptions):
     const stopTimer = options.duration.startTimer({ route: route.path, method: ctx.method, upstream: options.upstream.service });
     let status = 500;
     try {
-      const response = await options.upstream.forward(ctx.req, ctx.res, { timeoutMs: options.timeoutMs, bodyLimitBytes: options.bodyLimitBytes });
+      const response = await options.upstream.forward(ctx.req, { timeoutMs: options.timeoutMs, bodyLimitBytes: options.bodyLimitBytes });
       status = response.statusCode ?? 502;
       answerWith(ctx, response, options.timeoutMs);
     } catch (error) {

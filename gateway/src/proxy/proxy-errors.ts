@@ -18,7 +18,7 @@ export class ClientClosedRequestError extends AppError {
   }
 }
 
-/** Maps an http-proxy error to the problem the client sees: 503 when the service is unreachable, 502 otherwise. */
+/** Maps the error of a request to a service to the problem the client sees: 503 when the service is unreachable, 502 otherwise. */
 export function toUpstreamError(service: string, error: Error): AppError {
   const code = (error as NodeJS.ErrnoException).code ?? '';
   if (UNAVAILABLE_CODES.has(code)) return upstreamUnavailable(service, error);

@@ -1,5 +1,4 @@
-import { Agent, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createProxyMiddleware, type Plugin } from 'http-proxy-middleware';
+import { Agent, request, type IncomingMessage } from 'node:http';
 import { ClientClosedRequestError, toUpstreamError } from './proxy-errors';
 import { ProxyExchange, type ExchangeLimits } from './proxy-exchange';
 
@@ -14,7 +13,7 @@ export interface UpstreamProxyOptions {
 export interface UpstreamProxy {
   readonly service: string;
   /** Sends the request on (body streamed, unread) and resolves with the service's response head. */
-  forward(req: IncomingMessage, res: ServerResponse, limits: Omit<ExchangeLimits, 'connectTimeoutMs'>): Promise<IncomingMessage>;
+  forward(req: IncomingMessage, limits: Omit<ExchangeLimits, 'connectTimeoutMs'>): Promise<IncomingMessage>;
   /** Closes the idle keep-alive connections (on shutdown). */
   close(): void;
 }
@@ -30,37 +29,33 @@ function isResetBeforeAnswer(req: IncomingMessage, error: unknown): boolean {
 }
 
 /**
- * http-proxy-middleware towards one service over a keep-alive agent. Its default plugins are ejected: they
- * answer errors with text and a refused connection as 504, where the gateway needs problem+json and 503,
- * so every proxy event goes to the request's ProxyExchange instead, and the response is handed back to Koa.
+ * Sends requests to one service over a keep-alive agent with node:http itself: the gateway already does what
+ * a proxy library would add (hop-by-hop and X-Forwarded-* headers, problem+json errors, writing the answer),
+ * and http-proxy, the only library that did the rest, calls the deprecated `util._extend` (DEP0060) on every
+ * request. Every outcome goes to the request's ProxyExchange, which settles once.
  */
 export function createUpstreamProxy(options: UpstreamProxyOptions): UpstreamProxy {
   const agent = new Agent({ keepAlive: true, maxSockets: options.maxSockets, maxFreeSockets: options.maxSockets, timeout: 60_000 });
-  const exchanges = new WeakMap<IncomingMessage, ProxyExchange>();
+  const target = new URL(options.target);
 
-  const routeEvents: Plugin = (proxyServer) => {
-    proxyServer.on('start', (req) => exchanges.get(req)?.watchBody(req));
-    proxyServer.on('proxyReq', (proxyReq, req) => exchanges.get(req)?.attach(proxyReq));
-    proxyServer.on('proxyRes', (proxyRes, req) => exchanges.get(req)?.succeed(proxyRes));
-    proxyServer.on('error', (error, req) => exchanges.get(req)?.fail(toUpstreamError(options.service, error)));
-    proxyServer.on('econnreset', (_error, req) => exchanges.get(req)?.fail(new ClientClosedRequestError()));
+  const send = (req: IncomingMessage, exchange: ProxyExchange) => {
+    exchange.watchBody(req);
+    const proxyReq = request({ agent, hostname: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers });
+    proxyReq.once('socket', () => exchange.attach(proxyReq));
+    proxyReq.once('response', (response) => exchange.succeed(response));
+    const fail = (error: NodeJS.ErrnoException) =>
+      exchange.fail(req.socket.destroyed && error.code === 'ECONNRESET' ? new ClientClosedRequestError() : toUpstreamError(options.service, error));
+    proxyReq.on('error', fail);
+    req.once('error', fail);
+    req.pipe(proxyReq);
   };
-
-  const proxy = createProxyMiddleware({
-    target: options.target,
-    agent,
-    selfHandleResponse: true,
-    ejectPlugins: true,
-    plugins: [routeEvents],
-  });
 
   return {
     service: options.service,
-    async forward(req, res, limits) {
+    async forward(req, limits) {
       for (let attempt = 1; ; attempt++) {
         const exchange = new ProxyExchange(options.service, { ...limits, connectTimeoutMs: options.connectTimeoutMs });
-        exchanges.set(req, exchange);
-        await proxy(req, res, (error?: unknown) => exchange.fail(error instanceof Error ? error : new Error('proxy not applied')));
+        send(req, exchange);
         try {
           return await exchange.response;
         } catch (error) {

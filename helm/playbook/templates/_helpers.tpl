@@ -136,9 +136,149 @@ seccompProfile:
 {{- end }}
 
 {{/*
-Changes to what feeds the Secret roll the pods. Generated values are kept across upgrades (lookup), so
-they never change the checksum by themselves.
+Changes to what feeds the Secret roll the pods that read it, and only those: the Secret's name and keys, the
+values behind a workload's secretEnv, the MongoDB URL's inputs with "mongo", the external NATS URL with "nats".
+Generated values are kept across upgrades (lookup), so they never change the checksum by themselves. Call with
+(dict "root" $ "secretEnv" $svc.secretEnv "mongo" true "nats" true).
 */}}
 {{- define "playbook.secretChecksum" -}}
-{{- toJson (dict "secrets" .Values.secrets "mongodb" (pick .Values.mongodb "enabled" "rootUser" "rootPassword" "external") "nats" .Values.nats.external) | sha256sum -}}
+{{- $values := .root.Values -}}
+{{- $inputs := dict "existingSecret" $values.secrets.existingSecret "keys" $values.secrets.keys -}}
+{{- range $name, $key := .secretEnv | default dict }}{{ $inputs = set $inputs $key (index $values.secrets $key | default "") }}{{ end -}}
+{{- if .mongo }}{{ $inputs = set $inputs "mongodb" (pick $values.mongodb "enabled" "rootUser" "rootPassword" "external" "replicas" "replicaSetName") }}{{ end -}}
+{{- if .nats }}{{ $inputs = set $inputs "nats" $values.nats.external }}{{ end -}}
+{{- toJson $inputs | sha256sum -}}
+{{- end }}
+
+{{/*
+A Deployment's replica count. With autoscaling the HPA owns it: an upgrade keeps what the live Deployment has
+(dropping the field would reset it to 1 until the HPA reacts), and a first install leaves it to the HPA.
+Call with (dict "root" $ "name" "gateway" "svc" $svc).
+*/}}
+{{- define "playbook.replicas" -}}
+{{- if not .svc.autoscaling.enabled -}}
+{{- .svc.replicas -}}
+{{- else -}}
+{{- $live := lookup "apps/v1" "Deployment" .root.Release.Namespace (printf "%s-%s" (include "playbook.fullname" .root) .name) -}}
+{{- dig "spec" "replicas" "" $live -}}
+{{- end -}}
+{{- end }}
+
+{{/* A Kubernetes quantity ("20Gi", "500M", 1024) in bytes, as a float, so sizes can be compared. */}}
+{{- define "playbook.quantityBytes" -}}
+{{- $quantity := toString . -}}
+{{- $number := regexFind "^[0-9.]+" $quantity -}}
+{{- $units := dict "Ki" 1024 "Mi" 1048576 "Gi" 1073741824 "Ti" 1099511627776 "Pi" 1125899906842624 "k" 1000 "M" 1000000 "G" 1000000000 "T" 1000000000000 "P" 1000000000000000 -}}
+{{- mulf (float64 $number) (get $units (trimPrefix $number $quantity) | default 1) -}}
+{{- end }}
+
+{{/*
+The size and class a StatefulSet's data claim is rendered with: a StatefulSet's volumeClaimTemplates are
+immutable, so once it exists they stay as they are and a new persistence.size only applies to a new
+StatefulSet (docs/deploy.md, "Growing a volume"). Call with (dict "root" $ "component" "mongodb" "persistence" $m.persistence).
+*/}}
+{{- define "playbook.statefulSetClaim" -}}
+{{- $live := lookup "apps/v1" "StatefulSet" .root.Release.Namespace (printf "%s-%s" (include "playbook.fullname" .root) .component) -}}
+{{- with dig "spec" "volumeClaimTemplates" (list) $live | first }}
+size: {{ dig "spec" "resources" "requests" "storage" "" . | quote }}
+storageClass: {{ dig "spec" "storageClassName" "" . | quote }}
+{{- else }}
+size: {{ .persistence.size | quote }}
+storageClass: {{ .persistence.storageClass | quote }}
+{{- end }}
+{{- end }}
+
+{{/* A StatefulSet's one volumeClaimTemplate, "data"; call like playbook.statefulSetClaim. */}}
+{{- define "playbook.volumeClaimTemplate" -}}
+{{- $claim := include "playbook.statefulSetClaim" . | fromYaml -}}
+- metadata:
+    name: data
+  spec:
+    accessModes: [ReadWriteOnce]
+    {{- with $claim.storageClass }}
+    storageClassName: {{ . }}
+    {{- end }}
+    resources:
+      requests:
+        storage: {{ $claim.size }}
+{{- end }}
+
+{{/*
+The size and class of a PVC the chart owns. Its class is immutable, so a live claim keeps its own; its size
+grows to the requested one when the class allows expansion, otherwise (or when asked to shrink, which
+Kubernetes refuses) it stays at the live size. Call with (dict "root" $ "claim" "<name>" "persistence" $b.persistence).
+*/}}
+{{- define "playbook.ownedClaim" -}}
+{{- $live := lookup "v1" "PersistentVolumeClaim" .root.Release.Namespace .claim -}}
+{{- $current := dig "spec" "resources" "requests" "storage" "" $live -}}
+{{- if $current -}}
+{{- $className := dig "spec" "storageClassName" "" $live -}}
+{{- $grows := gt (float64 (include "playbook.quantityBytes" .persistence.size)) (float64 (include "playbook.quantityBytes" $current)) -}}
+{{- $expandable := false -}}
+{{- /* Read the cluster-scoped StorageClass only when asked to grow: a namespaced helm user may not get it. */ -}}
+{{- if and $grows $className }}{{ $expandable = dig "allowVolumeExpansion" false (lookup "storage.k8s.io/v1" "StorageClass" "" $className) }}{{ end }}
+size: {{ ternary .persistence.size $current $expandable | quote }}
+storageClass: {{ $className | quote }}
+{{- else }}
+size: {{ .persistence.size | quote }}
+storageClass: {{ .persistence.storageClass | quote }}
+{{- end -}}
+{{- end }}
+
+{{/*
+Pod anti-affinity of a StatefulSet's members across nodes: "hard" refuses to put two on one node (a node
+failure then takes at most one), "soft" prefers not to. Call with (dict "root" $ "component" "nats" "mode" "soft").
+*/}}
+{{- define "playbook.podAntiAffinity" -}}
+{{- $term := dict "topologyKey" "kubernetes.io/hostname" "labelSelector" (dict "matchLabels" (include "playbook.selectorLabels" (dict "root" .root "component" .component) | fromYaml)) -}}
+podAntiAffinity:
+{{- if eq .mode "hard" }}
+  requiredDuringSchedulingIgnoredDuringExecution:
+    {{- list $term | toYaml | nindent 4 }}
+{{- else }}
+  preferredDuringSchedulingIgnoredDuringExecution:
+    - weight: 100
+      podAffinityTerm: {{- toYaml $term | nindent 8 }}
+{{- end }}
+{{- end }}
+
+{{/* A StatefulSet's PodDisruptionBudget: a drain takes one member at a time, so a 3-member set keeps its quorum. */}}
+{{- define "playbook.statefulSetPdb" -}}
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: {{ include "playbook.fullname" .root }}-{{ .component }}
+  labels: {{- include "playbook.labels" . | nindent 4 }}
+spec:
+  maxUnavailable: 1
+  selector:
+    matchLabels: {{- include "playbook.selectorLabels" . | nindent 6 }}
+{{- end }}
+
+{{/*
+The in-chart MongoDB's hosts and options for a connection string: the single node through its Service, or
+every member of the replica set by its stable name with the set's name, so the driver finds the primary and
+follows it when it changes.
+*/}}
+{{- define "playbook.mongoHosts" -}}
+{{- $m := .Values.mongodb -}}
+{{- $service := printf "%s-mongodb" (include "playbook.fullname" .) -}}
+{{- if gt (int $m.replicas) 1 -}}
+{{- $members := list -}}
+{{- range $i := until (int $m.replicas) -}}
+{{- $members = append $members (printf "%s-%d.%s.%s.svc:27017" $service $i $service $.Release.Namespace) -}}
+{{- end -}}
+{{- printf "%s/?authSource=admin&replicaSet=%s" (join "," $members) $m.replicaSetName -}}
+{{- else -}}
+{{- printf "%s:27017/?authSource=admin" $service -}}
+{{- end -}}
+{{- end }}
+
+{{/* Replicas of every JetStream stream: config.natsStreamReplicas, else as many as the in-chart NATS has nodes. */}}
+{{- define "playbook.natsStreamReplicas" -}}
+{{- $replicas := int (.Values.config.natsStreamReplicas | default (ternary .Values.nats.replicas 1 .Values.nats.enabled)) -}}
+{{- if and .Values.nats.enabled (gt $replicas (int .Values.nats.replicas)) -}}
+{{- fail (printf "config.natsStreamReplicas (%d) cannot exceed nats.replicas (%d): a stream keeps each replica on another node" $replicas (int .Values.nats.replicas)) -}}
+{{- end -}}
+{{- $replicas -}}
 {{- end }}

@@ -1,6 +1,6 @@
 import { nanos, StorageType, type ObjectInfo, type ObjectStore } from 'nats';
 import { LRUCache } from 'lru-cache';
-import type { NatsHandle } from '@playbook/shared';
+import { openObjectStore, type NatsHandle } from '@playbook/shared';
 
 /** The JetStream object store holding the finished PDFs. */
 export const PDF_OBJECT_STORE = 'pdfs';
@@ -52,7 +52,7 @@ export class PdfFileStore {
 
   static async open(nats: NatsHandle, { retentionMs, memoryCacheBytes }: PdfFileStoreOptions): Promise<PdfFileStore> {
     const backstopMs = retentionMs + 24 * 3600 * 1000;
-    const store = await nats.connection.jetstream().views.os(PDF_OBJECT_STORE, { storage: StorageType.File, ttl: nanos(backstopMs) });
+    const store = await openObjectStore(nats, PDF_OBJECT_STORE, { storage: StorageType.File, ttl: nanos(backstopMs) });
     return new PdfFileStore(store, memoryCacheBytes);
   }
 

@@ -23,6 +23,8 @@ export const baseConfigSchema = z.object({
   LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
   NATS_URL: z.string().min(1).default('nats://127.0.0.1:4222'),
   NATS_REQUEST_TIMEOUT_MS: envPositiveInt(5000),
+  /** Cluster nodes holding each JetStream stream, the work queue and the PDF object store; 3 survives losing a node. */
+  NATS_STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
   MONGO_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URL').default('mongodb://127.0.0.1:27017'),
   SHUTDOWN_TIMEOUT_MS: envPositiveInt(10000),
   /** Who signs access tokens and for whom: auth-service issues them, every service checks them. */

@@ -5,6 +5,9 @@ import type Koa from 'koa';
 export interface HttpServerHandle {
   server: Server;
   port: number;
+  /** Where the server is bound, as the kernel reports it: `0.0.0.0:8080` (every IPv4 address), `[::]:8080`, `127.0.0.1:41234`. */
+  address: string;
+  /** A URL on the loopback interface, for callers on the same machine (tests, local tools). */
   url: string;
   /** Stops accepting, lets in-flight requests finish (up to `timeoutMs`), then drops what is left. */
   close(timeoutMs: number): Promise<void>;
@@ -33,10 +36,12 @@ export async function startHttpServer(app: Koa, port: number, host = '0.0.0.0'):
       if (closing) setImmediate(() => server.closeIdleConnections());
     });
   });
-  const actualPort = (server.address() as AddressInfo).port;
+  const bound = server.address() as AddressInfo;
+  const actualPort = bound.port;
   return {
     server,
     port: actualPort,
+    address: bound.family === 'IPv6' ? `[${bound.address}]:${actualPort}` : `${bound.address}:${actualPort}`,
     url: `http://127.0.0.1:${actualPort}`,
     close: (timeoutMs) =>
       new Promise<void>((resolve) => {

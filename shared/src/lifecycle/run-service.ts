@@ -1,9 +1,14 @@
 import { ConfigError } from '../config/load-config';
 import type { Logger } from '../logging/logger';
+import { createProcessLogger } from '../logging/process-logger';
+import { exitWithFatalError, routeProcessEvents } from './process-events';
 
 /** What a started service hands back: where it listens and how to stop it in order. */
 export interface RunningService {
+  /** A URL on the loopback interface, for callers on the same machine. */
   url: string;
+  /** The bound address as the kernel reports it, e.g. `0.0.0.0:8080`. */
+  address: string;
   port: number;
   logger: Logger;
   /** Stop taking work, finish in-flight work, drain NATS, close the database. */
@@ -11,13 +16,17 @@ export interface RunningService {
 }
 
 /**
- * The process entry point of every service: starts it, stops it cleanly on SIGTERM/SIGINT and exits 0,
- * and turns a configuration error into one line on stderr and exit code 1.
+ * The process entry point of every service: starts it, stops it cleanly on SIGTERM/SIGINT and exits 0.
+ * Everything the process prints goes through the logger, so in production (JSON) every line on stdout and
+ * stderr is JSON: Node's warnings, and the one line of a fatal error (bad configuration, a port in use, an
+ * unreachable database, an uncaught exception), after which it exits with code 1.
  */
 export function runService(name: string, start: () => Promise<RunningService>): void {
+  const processLogger = createProcessLogger(name);
+  routeProcessEvents(processLogger);
   Promise.resolve().then(start).then(
     (service) => {
-      service.logger.info(`${name} listening on ${service.url}`);
+      service.logger.info(`${name} listening on ${service.address}`, { address: service.address, node: process.version });
       let stopping = false;
       const shutdown = (signal: string) => {
         if (stopping) return;
@@ -35,9 +44,8 @@ export function runService(name: string, start: () => Promise<RunningService>): 
       process.on('SIGINT', () => shutdown('SIGINT'));
     },
     (error: unknown) => {
-      const message = error instanceof ConfigError ? error.message : `${name} failed to start: ${(error as Error)?.stack ?? String(error)}`;
-      process.stderr.write(`${message}\n`);
-      process.exit(1);
+      if (error instanceof ConfigError) exitWithFatalError(processLogger, error.message);
+      exitWithFatalError(processLogger, `${name} failed to start: ${error instanceof Error ? error.message : String(error)}`, error);
     },
   );
 }

@@ -1,7 +1,7 @@
 import type Koa from 'koa';
 import type { BaseConfig } from '../config/env-types';
 import type { ReadinessCheck } from '../http/health-middleware';
-import { createLogger, type Logger } from '../logging/logger';
+import { createLogger, logFormatFor, type Logger } from '../logging/logger';
 import { createMetrics, type ServiceMetrics } from '../metrics/metrics';
 import { connectMongo, type MongoHandle } from '../mongo/mongo-connection';
 import { connectNats, type NatsHandle } from '../nats/nats-connection';
@@ -29,10 +29,9 @@ export interface OpenRuntimeOptions {
 }
 
 export async function openServiceRuntime({ name, config, dbName, logger: given }: OpenRuntimeOptions): Promise<ServiceRuntime> {
-  const format = config.LOG_FORMAT ?? (config.NODE_ENV === 'production' ? 'json' : 'pretty');
-  const logger = given ?? createLogger({ service: name, level: config.LOG_LEVEL, format });
+  const logger = given ?? createLogger({ service: name, level: config.LOG_LEVEL, format: logFormatFor(config) });
   const metrics = createMetrics(name);
-  const nats = await connectNats({ url: config.NATS_URL, name, logger });
+  const nats = await connectNats({ url: config.NATS_URL, name, logger, streamReplicas: config.NATS_STREAM_REPLICAS });
   const mongo = dbName ? await connectMongo({ url: config.MONGO_URL, dbName, logger }) : undefined;
   const readiness: Record<string, ReadinessCheck> = { nats: () => nats.isConnected() };
   if (mongo) readiness.database = () => mongo.isConnected();
@@ -52,6 +51,7 @@ export async function listen(runtime: ServiceRuntime, app: Koa, options: ListenO
   const { logger, nats, mongo, config } = runtime;
   return {
     url: http.url,
+    address: http.address,
     port: http.port,
     logger,
     stop: () =>

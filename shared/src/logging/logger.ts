@@ -27,6 +27,11 @@ const prettyLine = winston.format.printf((info) => {
   return `${String(timestamp)} [${level.toUpperCase()}] [${String(service)}]${id} ${String(message)}${extra}${trace}`;
 });
 
+/** `LOG_FORMAT` when set, otherwise JSON in production and pretty lines elsewhere. */
+export function logFormatFor(settings: { NODE_ENV: string; LOG_FORMAT?: 'pretty' | 'json' }): 'pretty' | 'json' {
+  return settings.LOG_FORMAT ?? (settings.NODE_ENV === 'production' ? 'json' : 'pretty');
+}
+
 export function createLogger(options: LoggerOptions): Logger {
   const format = options.format === 'json'
     ? winston.format.combine(addRequestId(), winston.format.timestamp(), winston.format.errors({ stack: true }), winston.format.json())

@@ -1,8 +1,9 @@
-import { AckPolicy, DeliverPolicy, nanos, RetentionPolicy, StorageType, type ConsumerMessages, type StreamConfig } from 'nats';
+import { AckPolicy, DeliverPolicy, nanos, RetentionPolicy, StorageType, type ConsumerMessages } from 'nats';
 import type { z } from 'zod';
 import type { Logger } from '../logging/logger';
 import { runWithRequestContext } from '../logging/request-context';
 import type { NatsHandle } from './nats-connection';
+import { ensureStream } from './jetstream-streams';
 import { decodeJson, encodeJson, requestIdHeaders, requestIdOf } from './nats-messages';
 
 /**
@@ -23,17 +24,6 @@ export async function ensureEventStream(nats: NatsHandle): Promise<void> {
     duplicate_window: nanos(2 * 60 * 1000),
   };
   await ensureStream(nats, config);
-}
-
-/** Creates a JetStream stream, or updates it to `config` when it exists (every replica calls this at start). */
-export async function ensureStream(nats: NatsHandle, config: Partial<StreamConfig> & { name: string }): Promise<void> {
-  const jsm = await nats.connection.jetstreamManager();
-  try {
-    await jsm.streams.info(config.name);
-    await jsm.streams.update(config.name, config);
-  } catch {
-    await jsm.streams.add(config);
-  }
 }
 
 /** Publishes an event and waits for JetStream to store it; `eventId` makes a retried publish a no-op. */

@@ -7,18 +7,23 @@ export interface NatsHandle {
   isConnected(): boolean;
   /** Stops subscriptions after their in-flight messages, then closes. */
   drain(): Promise<void>;
+  /** How many cluster nodes hold each stream and object store this process creates (NATS_STREAM_REPLICAS). */
+  streamReplicas: number;
 }
 
 export interface ConnectNatsOptions {
+  /** One server, or a cluster's servers comma separated; the client follows the cluster when a node is lost. */
   url: string;
   name: string;
   logger: Logger;
+  /** Default 1: a single server cannot hold more. */
+  streamReplicas?: number;
 }
 
 /** Connects with reconnect-forever and keeps track of the connection state for readiness. */
-export async function connectNats({ url, name, logger }: ConnectNatsOptions): Promise<NatsHandle> {
+export async function connectNats({ url, name, logger, streamReplicas = 1 }: ConnectNatsOptions): Promise<NatsHandle> {
   const connection = await connect({
-    servers: url.split(','),
+    servers: url.split(',').map((server) => server.trim()),
     name,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 500,
@@ -46,5 +51,6 @@ export async function connectNats({ url, name, logger }: ConnectNatsOptions): Pr
     drain: async () => {
       if (!connection.isClosed()) await connection.drain();
     },
+    streamReplicas,
   };
 }

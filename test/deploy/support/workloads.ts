@@ -25,12 +25,13 @@ export interface PodSpec {
 export interface PodTemplate { metadata: { labels: Record<string, string>; annotations?: Record<string, string> }; spec: PodSpec }
 export interface Workload { manifest: Manifest; template: PodTemplate }
 
-/** Every pod template in the rendered chart: Deployments, StatefulSets and CronJobs. */
+/** Every pod template in the rendered chart: Deployments, StatefulSets, CronJobs and bare Pods (the `helm test` hook). */
 export function workloads(manifests: Manifest[]): Workload[] {
   return manifests.flatMap((manifest) => {
     const spec = manifest.spec as { template?: PodTemplate; jobTemplate?: { spec: { template: PodTemplate } } } | undefined;
     if (manifest.kind === 'Deployment' || manifest.kind === 'StatefulSet') return [{ manifest, template: spec!.template! }];
     if (manifest.kind === 'CronJob') return [{ manifest, template: spec!.jobTemplate!.spec.template }];
+    if (manifest.kind === 'Pod') return [{ manifest, template: { metadata: { labels: manifest.metadata.labels ?? {}, annotations: manifest.metadata.annotations }, spec: manifest.spec as PodSpec } }];
     return [];
   });
 }

@@ -55,6 +55,21 @@ export class ApiClient {
     return this.call('PUT', `/api/projects/${projectId}/responses`, { token: session.accessToken, body: { responses } });
   }
 
+  /**
+   * Saves answers as a test's setup step, repeating the save while the service sheds load (409/429) or the
+   * gateway gives up waiting (503/504): a save is idempotent, and a saturated machine can make one outlast
+   * the gateway's 10 s. Throws on any other answer, or after `timeoutMs`.
+   */
+  async saveAnswers(session: Session, projectId: string, responses: Array<{ fieldId: string; value: string }>, timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const result = await this.putResponses(session, projectId, responses);
+      if (result.status === 200) return;
+      if (![409, 429, 503, 504].includes(result.status) || Date.now() > deadline) throw unexpected(result, 'save answers', 200);
+      await sleep(500);
+    }
+  }
+
   async readResponses(session: Session, projectId: string): Promise<Array<{ fieldId: string; value: string }>> {
     const result = await this.call('GET', `/api/projects/${projectId}/responses`, { token: session.accessToken });
     return (expectStatus(result, 200, 'read responses') as { items: Array<{ fieldId: string; value: string }> }).items;

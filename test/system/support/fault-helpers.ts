@@ -2,7 +2,8 @@ import { writeFileSync, mkdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Sample } from '../../../bench/load/traffic';
 import { STACK_SERVICES, type StackServiceName, type TestStack } from '../../support/stack';
-import { http, jsonOf } from './http-client';
+import { answers, type ApiClient, type Session } from './api-client';
+import { http, jsonOf, type HttpResult } from './http-client';
 import { pollUntil } from './system-stack';
 
 export interface HealthAnswer {
@@ -63,3 +64,60 @@ export function recordResult(name: string, key: string, value: unknown): void {
  * counted in the results (docs/reliability.md), never a 5xx.
  */
 export const isLockRetry = (s: Sample) => s.status === 409 && /^(GET|PUT|PATCH|DELETE) \/api\/projects\/:id/.test(s.route);
+
+/** Fields in a slow request's batch: a save of a few hundred milliseconds, seconds on a saturated machine. */
+export const SLOW_BATCH_FIELDS = 16;
+
+/** A request sent to keep a service busy when a fault lands: `marker` starts each value of a bulk save. */
+export interface SlowRequest {
+  what: string;
+  startedAt: number;
+  answer: Promise<HttpResult>;
+  projectId?: string;
+  marker?: string;
+}
+
+/**
+ * Prepares requests that hold a service for a while (argon2 logins, with the stack's ARGON2_TIME_COST raised;
+ * a batch of many fields saved at once; a synchronous render) and returns the function that sends them, on
+ * fresh connections, so that a fault provably lands while the service holds accepted work. The gateway is held
+ * by the bulk saves it proxies. Preparing (projects, answers to render) happens before the traffic starts.
+ */
+export async function prepareSlowRequests(api: ApiClient, session: Session, name: StackServiceName): Promise<() => SlowRequest[]> {
+  const send = (what: string, method: string, path: string, body: unknown, extra: Partial<SlowRequest> = {}): SlowRequest => ({
+    what,
+    startedAt: Date.now(),
+    answer: api.call(method, path, { token: session.accessToken, body, timeoutMs: 30_000, agent: false }),
+    ...extra,
+  });
+  if (name === 'auth-service') return () => [1, 2, 3, 4].map(() => send('login', 'POST', '/api/auth/login', { email: session.email, password: session.password }));
+  if (name === 'pdf-service') {
+    const projectId = await api.createProject(session, 'Rendered during the fault');
+    await api.saveAnswers(session, projectId, answers(SLOW_BATCH_FIELDS, (id) => `render ${id}`));
+    return () => [send('render', 'POST', '/api/generate-pdf', { project_id: projectId })];
+  }
+  const projectIds = [await api.createProject(session, `Bulk saved during the fault of ${name}`), await api.createProject(session, `Bulk saved during the fault of ${name}`)];
+  return () =>
+    projectIds.map((projectId) => {
+      const marker = `bulk ${name} ${projectId}`;
+      return send('bulk save', 'PUT', `/api/projects/${projectId}/responses`, { responses: answers(SLOW_BATCH_FIELDS, (id) => `${marker} ${id}`) }, { projectId, marker });
+    });
+}
+
+/**
+ * The request ids a service process logs from now on. Its access log line is written after the answer, so
+ * an id missing there belongs to a request the process never took (or never answered).
+ */
+export function watchLoggedRequestIds(stack: TestStack, name: StackServiceName): Set<string> {
+  const ids = new Set<string>();
+  let partial = '';
+  stack.process(name)?.child.stdout?.on('data', (chunk: Buffer) => {
+    const lines = (partial + chunk.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      const id = /"requestId":"([^"]+)"/.exec(line)?.[1];
+      if (id) ids.add(id);
+    }
+  });
+  return ids;
+}

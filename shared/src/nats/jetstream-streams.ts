@@ -1,0 +1,42 @@
+import { NatsError, type JetStreamManager, type ObjectStore, type ObjectStoreOptions, type StreamConfig } from 'nats';
+import type { NatsHandle } from './nats-connection';
+
+/** JetStream's "stream not found" API error. */
+const STREAM_NOT_FOUND = 10059;
+
+async function streamExists(jsm: JetStreamManager, name: string): Promise<boolean> {
+  try {
+    await jsm.streams.info(name);
+    return true;
+  } catch (error) {
+    if (error instanceof NatsError && error.api_error?.err_code === STREAM_NOT_FOUND) return false;
+    throw error;
+  }
+}
+
+/**
+ * Creates a JetStream stream with the connection's replica count (NATS_STREAM_REPLICAS), or updates it to
+ * `config` when it exists (every replica of a service calls this at start). A stream created with another
+ * replica count is updated too: JetStream moves it onto more or fewer cluster nodes without losing messages.
+ */
+export async function ensureStream(nats: NatsHandle, config: Partial<StreamConfig> & { name: string }): Promise<void> {
+  const jsm = await nats.connection.jetstreamManager();
+  const wanted = { num_replicas: nats.streamReplicas, ...config };
+  if (await streamExists(jsm, config.name)) await jsm.streams.update(config.name, wanted);
+  else await jsm.streams.add(wanted);
+}
+
+/**
+ * Opens (or creates) a JetStream object store, then brings its stream to the connection's replica count:
+ * nats.js opens an existing bucket as it is, and its `replicas` option also lands in the stream config
+ * it sends, which nats-server 2.15 refuses as an unknown field.
+ */
+export async function openObjectStore(nats: NatsHandle, bucket: string, options: Partial<ObjectStoreOptions> = {}): Promise<ObjectStore> {
+  const store = await nats.connection.jetstream().views.os(bucket, options);
+  const { replicas, streamInfo } = await store.status();
+  if (replicas !== nats.streamReplicas) {
+    const jsm = await nats.connection.jetstreamManager();
+    await jsm.streams.update(streamInfo.config.name, { ...streamInfo.config, num_replicas: nats.streamReplicas });
+  }
+  return store;
+}
