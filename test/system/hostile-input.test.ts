@@ -261,7 +261,10 @@ describe('hostile input through the gateway', () => {
     const nulPath = await send('GET', '/api/projects/abc%00def', { headers: as(alice) });
     expect([400, 404]).toContain(nulPath.status);
     const hugeHeader = await send('GET', '/api/projects', { headers: { ...as(alice), 'x-filler': 'a'.repeat(100 * 1024) } });
-    expect([400, 431, 0]).toContain(hugeHeader.status);
+    expect([400, 431, 'ECONNRESET', 'EPIPE']).toContain(hugeHeader.status === 0 ? hugeHeader.error : hugeHeader.status);
+    // Node's parser answers 431 and closes at once; a client still writing the 100 KiB header sees a reset
+    // instead. Both are the refusal, so the reset is not counted as a dropped request by the last test.
+    if (hugeHeader.status === 0) answersSeen.splice(answersSeen.indexOf(hugeHeader), 1);
     const notJson = await send('POST', '/api/projects', { headers: { ...as(alice), 'content-type': 'text/plain' }, body: 'name=x' });
     expect(notJson.status).toBe(415);
     const brokenJson = await send('POST', '/api/projects', { headers: { ...as(alice), 'content-type': 'application/json' }, body: '{"name": "x",' });
