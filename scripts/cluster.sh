@@ -5,11 +5,9 @@
 #   up     starts the plane on free loopback ports with a few kwok nodes; prints the kubeconfig path
 #   down   stops it
 # The run directory (certificates, etcd data, logs, kubeconfig) is .run/k8s unless CLUSTER_RUN_DIR says otherwise.
-set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 PLANE_SRC="$ROOT/tools/k8s-plane"
 K8S_VERSION=v1.37.2
-CACHE_ROOT="${PLAYBOOK_CACHE:-$HOME/.cache/playbook}"
 RUN_DIR="${CLUSTER_RUN_DIR:-$ROOT/.run/k8s}"
 BIN_LINK="$ROOT/.bin/k8s"
 # The CRDs of the objects the chart's optional features render, or an operator pairs with them: Certificate and
@@ -20,13 +18,11 @@ CRD_MODULES=(
   "github.com/prometheus-operator/prometheus-operator@v0.85.0 example/prometheus-operator-crd monitoring.coreos.com_servicemonitors.yaml monitoring.coreos.com_prometheusrules.yaml monitoring.coreos.com_podmonitors.yaml"
 )
 
-log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
-
 # Everything that decides the binaries' bytes: the modules, the Go toolchain and the link flags.
 plane_dir() {
   local hash
   hash="$( (cat "$PLANE_SRC"/*/go.mod "$PLANE_SRC"/*/go.sum "$PLANE_SRC"/etcd/main.go; go version; ldflags_k8s) | sha256sum | cut -c1-12)"
-  echo "$CACHE_ROOT/k8s-$hash"
+  echo "$PLAYBOOK_CACHE_DIR/k8s-$hash"
 }
 
 ldflags_k8s() {

@@ -9,7 +9,7 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
 SERVICES=(gateway auth-service project-service pdf-service)
-CACHE="${PLAYBOOK_CACHE:-$HOME/.cache/playbook}/base-image"
+CACHE="$PLAYBOOK_CACHE_DIR/base-image"
 # This machine's hybrid cgroups and withheld CAP_SYS_RESOURCE (tools/base-image/containers.conf).
 export CONTAINERS_CONF="$ROOT/tools/base-image/containers.conf"
 CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt

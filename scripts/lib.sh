@@ -1,6 +1,9 @@
 # Shared by setup.sh, stack.sh and test.sh: idempotent installs and process helpers.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# What the scripts build (Node, nats-server, the control plane, the stand-in base image) is kept here, outside
+# the clone, so a fresh clone on the same machine reuses it.
+PLAYBOOK_CACHE_DIR="${PLAYBOOK_CACHE:-$HOME/.cache/playbook}"
 source "$ROOT/scripts/node.sh"
 use_project_node
 APT_PACKAGES=(chromium poppler-utils fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji fonts-dejavu-core nginx-light wrk prometheus unzip)
@@ -54,7 +57,7 @@ ensure_embedded_db() {
 # nats-server at the version tools/nats-server/go.mod pins (the chart's image runs the same), built from the Go
 # module proxy into the machine cache, so a fresh clone on this machine links the binary built before.
 ensure_nats_server() {
-  local src="$ROOT/tools/nats-server" cache="${PLAYBOOK_CACHE:-$HOME/.cache/playbook}" version
+  local src="$ROOT/tools/nats-server" cache="$PLAYBOOK_CACHE_DIR" version
   version="$(awk '$1 == "github.com/nats-io/nats-server/v2" { print $2 }' "$src/go.mod")"
   local bin="$cache/nats-server-$version"
   if [ ! -x "$bin" ]; then

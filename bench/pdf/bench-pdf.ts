@@ -1,5 +1,5 @@
 /**
- * PDF benchmark (issue 6), one run: raw puppeteer on the same HTML (reused page / new page per document),
+ * PDF benchmark, one run: raw puppeteer on the same HTML (reused page / new page per document),
  * the service's render engine, POST /api/generate-pdf uncached and cached (through the gateway and
  * straight to pdf-service), throughput with 2 and 4 clients, and pdf-service + Chromium memory (PSS).
  * Services run as child processes from their compiled dist/ (npx tsc -b first).

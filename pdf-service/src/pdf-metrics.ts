@@ -1,6 +1,6 @@
 import { promClient, type ServiceMetrics } from '@playbook/shared';
 
-/** pdf-service's domain metrics (DESIGN.md §6), registered on the service's registry. */
+/** pdf-service's domain metrics, registered on the service's registry. */
 export interface PdfMetrics {
   renderDuration: promClient.Histogram<'outcome'>;
   renderQueueDepth: promClient.Gauge;

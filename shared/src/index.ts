@@ -44,12 +44,12 @@ export { playbookCatalog } from './playbook/catalog';
 export { findPlaybookField, listPlaybookFields, splitListAnswer, type LocatedPlaybookField } from './playbook/catalog-lookup';
 export * from './contract/project-routes';
 
-// auth-service (issue 3): its public routes and the schemas it validates with
+// auth-service: its public routes and the schemas it validates with
 export * from './contract/auth-routes';
 
-// gateway (issue 4): its own routes and the whole public route table
+// gateway: its own routes and the whole public route table
 export * from './contract/gateway-routes';
 export { publicRoutes } from './contract/index';
 
-// pdf-service (issue 6): its public routes and the schemas it validates with
+// pdf-service: its public routes and the schemas it validates with
 export * from './contract/pdf-routes';

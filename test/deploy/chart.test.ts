@@ -9,7 +9,7 @@ const SERVICES = ['gateway', 'auth-service', 'project-service', 'pdf-service'];
 const PORTS: Record<string, number> = { gateway: 8080, 'auth-service': 8081, 'project-service': 8082, 'pdf-service': 8083 };
 const PRODUCTION = resolve(ROOT, 'k8s/values/playbook-production.yaml');
 
-/** The value sets the chart must render for (issue 7), each rendered once. */
+/** The value sets the chart must render for, each rendered once. */
 const VALUE_SETS: Record<string, string[]> = {
   defaults: [],
   'external MongoDB and NATS with existing Secrets': ['external-services.yaml'],

@@ -8,7 +8,7 @@ import { jsonOf, type HttpResult } from './support/http-client';
 import { startSystemStack } from './support/system-stack';
 
 /**
- * Explicit attacks through the gateway (issue 8, "Hostile input"), against the whole stack with its default
+ * Explicit attacks through the gateway (docs/reliability.md, "Hostile input"), against the whole stack with its default
  * limits except a known signing key (so the test can forge expired and wrong-audience tokens with the real key)
  * and a small per-IP login failure limit (so spoofed X-Forwarded-For can be shown not to reset it quickly).
  */

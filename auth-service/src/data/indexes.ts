@@ -4,7 +4,7 @@ import type { Connection } from 'mongoose';
 const NOT_IMPLEMENTED = 238;
 
 /**
- * Creates an expiry (TTL) index. FerretDB v1 does not implement `expireAfterSeconds` (DESIGN.md §4), so
+ * Creates an expiry (TTL) index. FerretDB v1 does not implement `expireAfterSeconds`, so
  * there expired documents stay until replaced; every query already ignores them by their expiry date.
  */
 export async function ensureTtlIndex(connection: Connection, collection: string, field: string, logger: Logger): Promise<void> {

@@ -58,7 +58,7 @@ export function createRefreshTokenRepository(connection: Connection): RefreshTok
       await RefreshToken.create({ ...token, state: 'active', createdAt: new Date() });
     },
     async spend(tokenHash, now) {
-      // updateOne rather than findOneAndUpdate: FerretDB v1 lacks findAndModify with a projection (DESIGN.md §4).
+      // updateOne rather than findOneAndUpdate: FerretDB v1 lacks findAndModify with a projection.
       const result = await RefreshToken.updateOne({ tokenHash, state: 'active', expiresAt: trusted({ $gt: now }) }, { $set: { state: 'spent' } });
       if (result.modifiedCount !== 1) return undefined;
       const doc = await RefreshToken.findOne({ tokenHash }).lean();

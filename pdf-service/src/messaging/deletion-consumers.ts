@@ -10,7 +10,7 @@ import { deletePdfsOf } from '../domain/delete-pdfs';
 import type { PdfUseCaseDeps } from '../domain/pdf-use-case-deps';
 import { PROJECT_DELETED_CONSUMER, PROJECT_DELETED_SUBJECT, USER_DELETED_CONSUMER, USER_DELETED_SUBJECT } from './subjects';
 
-/** A deleted project or user takes its stored PDFs with it (issue 6). */
+/** A deleted project or user takes its stored PDFs with it. */
 export async function startDeletionConsumers(nats: NatsHandle, deps: Pick<PdfUseCaseDeps, 'jobs' | 'files' | 'logger'>, logger: Logger): Promise<EventConsumer[]> {
   return Promise.all([
     consumeEvents(nats, {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import puppeteer, { type Browser } from 'puppeteer-core';
 
 /**
- * Chromium's flags (DESIGN.md §5): headless, no sandbox (containers run it as a non-root user without
+ * Chromium's flags: headless, no sandbox (containers run it as a non-root user without
  * user namespaces), nothing that phones home, /tmp instead of a small /dev/shm.
  */
 export const CHROMIUM_ARGS = [
@@ -17,7 +17,7 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
   '--disable-dev-shm-usage',
   // Request interception stops requests, not the preconnect Chromium opens for an <iframe> before asking;
-  // with no host (not even an IP literal) resolvable, no socket is ever opened (issue 6: no loopback).
+  // with no host (not even an IP literal) resolvable, no socket is ever opened (not even loopback).
   '--host-resolver-rules=MAP * ~NOTFOUND',
 ];
 

@@ -128,7 +128,7 @@ export class PagePool {
     this.all.delete(generation);
   }
 
-  /** A page that runs no script and loads nothing: every request it makes is aborted (DESIGN.md §5). */
+  /** A page that runs no script and loads nothing: every request it makes is aborted. */
   private async openPage(generation: Generation): Promise<Page> {
     const page = await generation.chromium.browser.newPage();
     await page.setJavaScriptEnabled(false);

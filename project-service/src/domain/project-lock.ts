@@ -10,7 +10,7 @@ import { projectNotFound } from './project-errors';
  * FerretDB v1 has no transactions, and its conditional updates and $inc are not atomic between clients
  * (measured: concurrent "claim if free" updates all succeed, 20 concurrent $inc add 2). Inserting a
  * document with a taken _id is the one thing it refuses atomically, so every change of a project holds a
- * lock document keyed by the project id (issue 5). A save of answers also writes its answers into the lock
+ * lock document keyed by the project id. A save of answers also writes its answers into the lock
  * (a journal) before applying them with one ordered bulkWrite of idempotent upserts/deletes, then bumps the
  * content version, then releases the lock. If the writer dies half-way, the next request finds the stale
  * journal, applies it again and releases it: a save ends up complete, never half-done.

@@ -3,7 +3,7 @@ import { jwksSchema } from '../auth/access-token';
 import type { PublicRoute } from './public-route';
 
 /**
- * The public routes of auth-service (DESIGN.md §2, issue 3) and the schemas it validates with. Request
+ * The public routes of auth-service and the schemas it validates with. Request
  * schemas carry no transforms (emails are normalized by the service), so they stay JSON-Schema-representable.
  */
 

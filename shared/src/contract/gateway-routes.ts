@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { PublicRoute } from './public-route';
 
-/** The gateway's own public routes (DESIGN.md §2, issue 4): health and discovery, all without a token. */
+/** The gateway's own public routes: health and discovery, all without a token. */
 
 export const healthReportSchema = z.object({
   status: z.enum(['ok', 'fail']),

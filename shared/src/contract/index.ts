@@ -4,5 +4,5 @@ import { pdfRoutes } from './pdf-routes';
 import { projectRoutes } from './project-routes';
 import type { PublicRoute } from './public-route';
 
-/** The whole public API table (DESIGN.md §2): the gateway routes, lists and documents exactly these rows. */
+/** The whole public API table: the gateway routes, lists and documents exactly these rows. */
 export const publicRoutes: readonly PublicRoute[] = [...gatewayRoutes, ...authRoutes, ...projectRoutes, ...pdfRoutes];

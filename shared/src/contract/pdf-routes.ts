@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { pdfJobStatusSchema } from './event-messages';
 import type { PublicRoute } from './public-route';
 
-/** The public routes of pdf-service (DESIGN.md §2, issue 6) and the schemas it validates with. */
+/** The public routes of pdf-service and the schemas it validates with. */
 
 const projectId = z.string().min(1).max(100);
 const jobId = z.string().min(1).max(100);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { PublicRoute } from './public-route';
 
 /*
- * project-service's public routes and the schemas it validates them with (DESIGN.md §2, issue 5).
+ * project-service's public routes and the schemas it validates them with.
  * Text is stored as given (it is escaped where it is rendered), but control characters are refused.
  */
 

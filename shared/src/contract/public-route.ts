@@ -13,7 +13,7 @@ export interface RouteResponse {
 }
 
 /**
- * One row of the public API table (DESIGN.md §2). Each service declares its rows next to the schemas it
+ * One row of the public API table. Each service declares its rows next to the schemas it
  * validates with; the gateway routes, authenticates, lists (`/api/routes`) and documents (OpenAPI) from them.
  */
 export interface PublicRoute {

@@ -13,7 +13,7 @@ import { toProblemDetails } from '../errors/problem-details';
 /**
  * The driver's "cannot reach the database" errors (MongoDB/mongoose, by name so no driver import is
  * needed), and mongoose's "buffering timed out" (an operation queued while disconnected): a dependency is
- * down, 503, not a bug (issue 8: database outage → 503 meanwhile).
+ * down, 503, not a bug (docs/reliability.md: a database outage answers 503 meanwhile).
  */
 const DATABASE_UNAVAILABLE = /^Mongo(ose)?(ServerSelection|Network|NetworkTimeout|NotConnected|PoolCleared|TopologyClosed)Error$/;
 

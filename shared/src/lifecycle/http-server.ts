@@ -24,7 +24,7 @@ export async function startHttpServer(app: Koa, port: number, host = '0.0.0.0'):
   });
   // While closing, every answer tells its keep-alive connection to close after it, and a connection that goes
   // idle is closed (idle ones are closed at once); otherwise a client that keeps sending on a busy connection holds the shutdown open until the grace
-  // timeout (issue 8: SIGTERM under load must exit well within its grace period).
+  // timeout (test/system/fault-sigterm: SIGTERM under load must exit well within its grace period).
   let closing = false;
   const inFlight = new Set<ServerResponse>();
   server.on('request', (_request, response: ServerResponse) => {

@@ -45,7 +45,7 @@ export interface ListenOptions {
   beforeDisconnect?: Array<[string, () => Promise<unknown>]>;
 }
 
-/** Listens, and returns the handle whose `stop` shuts down in the order DESIGN.md §6 asks for. */
+/** Listens, and returns the handle whose `stop` shuts down in order: stop taking requests, drain them, then close NATS and the database. */
 export async function listen(runtime: ServiceRuntime, app: Koa, options: ListenOptions): Promise<RunningService> {
   const http = await startHttpServer(app, options.port, options.host);
   const { logger, nats, mongo, config } = runtime;

@@ -23,7 +23,7 @@ const MONITOR_STALL_MS = 10_000;
 /**
  * Opens this service's own database; mongoose reconnects by itself, readiness follows the connection state.
  *
- * The driver's server monitor can stall when the database restarts under load (issue 8, seen with FerretDB):
+ * The driver's server monitor can stall when the database restarts under load (seen with FerretDB in test/system/fault-database-outage):
  * after an operation's connection error marks the server Unknown, no heartbeat runs again, so the server stays
  * Unknown and every operation fails until the process restarts. A watchdog replaces a client whose monitor has
  * been silent for MONITOR_STALL_MS (heartbeats run every 2 s, failed ones count too, so an ordinary outage

@@ -1,10 +1,10 @@
 import { execFile, spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
-import { ensureHelm, ROOT } from '../../deploy/support/helm';
+import { ensureHelm, RELEASE, ROOT } from '../../deploy/support/helm';
 import { readClusterEnv } from './cluster-env';
 
-export const RELEASE = 'playbook';
+export { RELEASE };
 
 type Run = { status: number; stdout: string; stderr: string };
 

@@ -2,10 +2,10 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { ROOT } from '../../deploy/support/helm';
 import { startProcess, type StartedProcess } from '../../support/processes';
 import type { ChartRuntime } from './chart-runtime';
 
-const ROOT = resolve(__dirname, '../../..');
 /** The podman settings scripts/images.sh builds with (runc, cgroupfs, ulimits this machine allows). */
 const PODMAN_ENV = { ...process.env, CONTAINERS_CONF: resolve(ROOT, 'tools/base-image/containers.conf') };
 

@@ -27,7 +27,7 @@ export const uniqueEmail = (tag = 'user') => `${tag}-${randomBytes(6).toString('
 /** Passes the zxcvbn policy (score 3) and the 12–128 length rule. */
 export const strongPassword = () => `Tulip-Harbor-${randomBytes(6).toString('hex')}-Quartz!`;
 
-/** A thin client of the public API (DESIGN.md §2) through the gateway, as the frontend uses it. */
+/** A thin client of the public API through the gateway, as the frontend uses it. */
 export class ApiClient {
   constructor(readonly baseUrl: string) {}
 
