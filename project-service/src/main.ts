@@ -11,13 +11,16 @@ import {
 } from '@playbook/shared';
 import { createApp } from './app';
 import { projectConfigSchema, type ProjectConfig } from './config';
+import { createAnswerRepository } from './data/answer-repository';
+import { migrateAnswerRows } from './data/answer-rows-migration';
 import { createProjectLockRepository } from './data/project-lock-repository';
 import { createProjectRepository } from './data/project-repository';
-import { createResponseRepository } from './data/response-repository';
 import type { ProjectDeps } from './domain/project-deps';
 import { createProjectEventPublisher } from './messaging/project-event-publisher';
 import { serveSnapshots } from './messaging/snapshot-handler';
 import { consumeUserDeletions } from './messaging/user-deleted-handler';
+
+const MIGRATION_INTERVAL_MS = 60_000;
 
 /** Composition root: config → connections → app, snapshot responder and event consumer → listening service with an ordered shutdown. */
 export async function startProjectService(config: ProjectConfig, logger?: Logger): Promise<RunningService> {
@@ -25,7 +28,7 @@ export async function startProjectService(config: ProjectConfig, logger?: Logger
   const connection = runtime.mongo!.connection;
   const deps: ProjectDeps = {
     projects: createProjectRepository(connection),
-    responses: createResponseRepository(connection),
+    answers: createAnswerRepository(connection),
     locks: createProjectLockRepository(connection),
     events: createProjectEventPublisher(runtime.nats, runtime.logger),
     catalog: playbookCatalog,
@@ -33,8 +36,13 @@ export async function startProjectService(config: ProjectConfig, logger?: Logger
     now: () => new Date(),
     lockStaleMs: config.PROJECT_LOCK_STALE_MS,
   };
-  // The unique (projectId, fieldId) index must exist before the first write, not "soon after".
   await Promise.all(Object.values(connection.models).map((model) => model.init()));
+  const migration = { logger: runtime.logger, lockStaleMs: config.PROJECT_LOCK_STALE_MS, now: deps.now };
+  await migrateAnswerRows(connection, migration);
+  // Pods of the old version may still write rows during a rolling upgrade: later passes move them too.
+  const migrationTimer = setInterval(() => {
+    migrateAnswerRows(connection, migration).catch((error: Error) => runtime.logger.warn(`moving old answer rows failed, retrying in a minute: ${error.message}`));
+  }, MIGRATION_INTERVAL_MS).unref();
   await ensureEventStream(runtime.nats);
   const snapshots = serveSnapshots(runtime.nats, deps);
   const userDeletions = await consumeUserDeletions(runtime.nats, deps);
@@ -43,6 +51,7 @@ export async function startProjectService(config: ProjectConfig, logger?: Logger
   return listen(runtime, app, {
     port: config.PORT,
     beforeDisconnect: [
+      ['answer row migration', async () => clearInterval(migrationTimer)],
       ['snapshot requests', () => snapshots.drain()],
       ['user deletions', () => userDeletions.stop()],
     ],

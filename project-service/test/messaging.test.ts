@@ -105,8 +105,8 @@ describe('project-service over NATS', () => {
     await publishEvent(service.nats, USER_DELETED_SUBJECT, event);
     await publishEvent(service.nats, USER_DELETED_SUBJECT, { userId: 'nobody-ever', deletedAt: new Date().toISOString() });
     expect(await waitFor(() => (service.logs().match(/user \S+ deleted: removed/g) ?? []).length >= 3)).toBe(true);
-    expect(service.logs()).toContain('user leaving deleted: removed 2 project(s) and 1 answer(s)');
-    expect(service.logs()).toContain('user leaving deleted: removed 0 project(s) and 0 answer(s)');
+    expect(service.logs()).toContain('user leaving deleted: removed 2 project(s) with 1 set(s) of answers');
+    expect(service.logs()).toContain('user leaving deleted: removed 0 project(s) with 0 set(s) of answers');
     const survivor = await snapshot(kept.id, 'staying');
     expect(survivor.responses.map((answer) => answer.value)).toEqual(['still here']);
     expect((await service.as('staying').get(`/api/projects/${kept.id}`)).status).toBe(200);

@@ -65,7 +65,9 @@ describe('project-service answers over HTTP', () => {
       { fieldId: GOAL, value: 'Learn why patients walk out' },
       { fieldId: NOTES, value: notes },
     ]);
-    expect(await db.connection.collection('responses').countDocuments({ projectId: new Types.ObjectId(project.id) })).toBe(2);
+    // One document holds the project's answers: the removed ones are gone from it, not blanked.
+    const answerSet = await db.connection.collection('answers').findOne({ _id: new Types.ObjectId(project.id) });
+    expect(Object.values(answerSet?.answers as object).map((entry: { fieldId: string }) => entry.fieldId).sort()).toEqual([NOTES, GOAL].sort());
   });
 
   it('saves and then replaces an answer to every field of the catalog in one PUT each', async () => {
@@ -142,23 +144,59 @@ describe('project-service answers over HTTP', () => {
     expect(await versionOf('dina', project.id)).toBe(succeeded);
   });
 
-  it('finishes a save whose writer died half-way before anyone reads the project', async () => {
+  it('shows a save whose writer died before it recorded the version, and frees the lock it left', async () => {
     const project = await newProject('eve');
-    await put('eve', project.id, [{ fieldId: GOAL, value: 'before the crash' }, { fieldId: SAYS, value: 'old says' }]);
-    // What a crash after the journal entry and one applied operation leaves behind.
+    await put('eve', project.id, [{ fieldId: GOAL, value: 'before the crash' }]);
+    // What a crash right after the one write of a save leaves: its answers (version 2) and its lock.
     const _id = new Types.ObjectId(project.id);
     const startedAt = new Date(Date.now() - 5_000);
-    const items = [{ fieldId: GOAL, value: 'after the crash' }, { fieldId: SAYS, value: '' }, { fieldId: HMW, value: 'How might we recover?' }];
-    await db.connection.collection('project_locks').insertOne({ _id, writeId: 'crashed-write', startedAt, items });
-    await db.connection.collection('responses').updateOne({ projectId: _id, fieldId: GOAL }, { $set: { value: 'after the crash', updatedAt: startedAt } });
+    await db.connection.collection('project_locks').insertOne({ _id, writeId: 'crashed-write', startedAt });
+    await db.connection.collection('answers').updateOne({ _id }, { $set: { 'answers.empathize:research_plan:goal': { fieldId: GOAL, value: 'after the crash', updatedAt: startedAt }, version: 2 } });
 
-    expect((await answersOf('eve', project.id)).items.map(({ fieldId, value }) => ({ fieldId, value }))).toEqual([
-      { fieldId: GOAL, value: 'after the crash' },
-      { fieldId: HMW, value: 'How might we recover?' },
-    ]);
+    expect((await answersOf('eve', project.id)).items.map(({ fieldId, value }) => ({ fieldId, value }))).toEqual([{ fieldId: GOAL, value: 'after the crash' }]);
     expect(await versionOf('eve', project.id)).toBe(2);
-    expect(service.logs()).toContain('finishing the abandoned save crashed-write');
+    const next = (await (await put('eve', project.id, [{ fieldId: GOAL, value: 'life goes on' }])).json()) as SaveResult;
+    expect(next.project.contentVersion).toBe(3);
+    expect(service.logs()).toContain('freeing the abandoned lock crashed-write');
     expect(await db.connection.collection('project_locks').countDocuments({ _id })).toBe(0);
-    expect((await put('eve', project.id, [{ fieldId: GOAL, value: 'life goes on' }])).status).toBe(200);
+  });
+
+  describe('If-Match', () => {
+    const etagOf = async (userId: string, path: string) => (await service.as(userId).get(path)).headers.get('etag');
+
+    it('answers GET with the content version as ETag, and saves only when If-Match is current', async () => {
+      const project = await newProject('fay');
+      const path = `/api/projects/${project.id}`;
+      expect(await etagOf('fay', path)).toBe('"0"');
+      const saved = await service.as('fay').request('PUT', `${path}/responses`, { responses: [{ fieldId: GOAL, value: 'first' }] }, { 'if-match': '"0"' });
+      expect(saved.status).toBe(200);
+      expect(saved.headers.get('etag')).toBe('"1"');
+      expect(await etagOf('fay', `${path}/responses`)).toBe('"1"');
+
+      // A second tab still holding "0": refused, told the current version, nothing written.
+      const stale = await service.as('fay').request('PUT', `${path}/responses`, { responses: [{ fieldId: GOAL, value: 'from the stale tab' }] }, { 'if-match': '"0"' });
+      expect(stale.status).toBe(412);
+      expect(stale.headers.get('etag')).toBe('"1"');
+      expect(((await stale.json()) as Problem).detail).toContain('content version 1');
+      expect((await answersOf('fay', project.id)).items.map((item) => item.value)).toEqual(['first']);
+      expect(await versionOf('fay', project.id)).toBe(1);
+
+      const staleRename = await service.as('fay').request('PATCH', path, { name: 'stale' }, { 'if-match': '"0"' });
+      expect(staleRename.status).toBe(412);
+      const rename = await service.as('fay').request('PATCH', path, { name: 'fresh' }, { 'if-match': '"0", "1"' });
+      expect(rename.status).toBe(200);
+      expect(rename.headers.get('etag')).toBe('"2"');
+      expect((await service.as('fay').request('PUT', `${path}/responses`, { responses: [{ fieldId: GOAL, value: 'any' }] }, { 'if-match': '*' })).status).toBe(200);
+      expect((await service.as('fay').request('PATCH', path, { name: 'bad header' }, { 'if-match': 'W/"3"' })).status).toBe(400);
+      expect(await versionOf('fay', project.id)).toBe(3);
+    });
+
+    it('lets exactly one of two tabs holding the same ETag save', async () => {
+      const project = await newProject('gus');
+      const tabs = await Promise.all(['left', 'right'].map((tab) =>
+        service.as('gus').request('PUT', `/api/projects/${project.id}/responses`, { responses: [{ fieldId: GOAL, value: tab }] }, { 'if-match': '"0"' })));
+      expect(tabs.map((response) => response.status).sort()).toEqual([200, 412]);
+      expect(await versionOf('gus', project.id)).toBe(1);
+    });
   });
 });

@@ -19,11 +19,16 @@ const problemDetailsSchema = z.object({
   errors: z.array(z.object({ path: z.string(), message: z.string() })).optional().meta({ description: 'Each invalid field (400)' }),
 });
 
-const ERROR_RESPONSES: Record<string, { status: number; description: string }> = {
+const ERROR_RESPONSES: Record<string, { status: number; description: string; headers?: Record<string, string> }> = {
   BadRequest: { status: 400, description: 'Invalid input; `errors` names each field' },
   Unauthorized: { status: 401, description: 'Missing, invalid or expired access token' },
   NotFound: { status: 404, description: 'Unknown, or not yours' },
   Conflict: { status: 409, description: 'Conflicts with the current state (e.g. the email exists, or a change is in progress)' },
+  PreconditionFailed: {
+    status: 412,
+    description: 'If-Match names a version that is no longer current; nothing was written',
+    headers: { ETag: 'The current content version' },
+  },
   PayloadTooLarge: { status: 413, description: 'The body is larger than the limit' },
   UnsupportedMediaType: { status: 415, description: 'The body is not application/json' },
   TooManyRequests: { status: 429, description: 'Throttled; see Retry-After' },
@@ -75,12 +80,13 @@ function parameters(route: PublicRoute, components: JsonObject): JsonObject[] {
     const { description, ...schema } = paramProps[name] ?? { type: 'string' };
     return { name, in: 'path', required: true, schema, ...(description ? { description } : {}) };
   });
-  if (route.request?.query) {
-    const query = toSchema(route.request.query, 'input', components);
-    const required = new Set((query.required ?? []) as string[]);
-    for (const [name, property] of Object.entries((query.properties ?? {}) as Record<string, JsonObject>)) {
-      const { description, ...schema } = property;
-      result.push({ name, in: 'query', required: required.has(name), schema, ...(description ? { description } : {}) });
+  for (const [place, schema] of [['query', route.request?.query], ['header', route.request?.headers]] as const) {
+    if (!schema) continue;
+    const object = toSchema(schema, 'input', components);
+    const required = new Set((object.required ?? []) as string[]);
+    for (const [name, property] of Object.entries((object.properties ?? {}) as Record<string, JsonObject>)) {
+      const { description, ...propertySchema } = property;
+      result.push({ name, in: place, required: required.has(name), schema: propertySchema, ...(description ? { description } : {}) });
     }
   }
   return result;
@@ -93,6 +99,7 @@ function errorRefs(route: PublicRoute): string[] {
     ...(route.auth || route.errors?.includes(401) ? ['Unauthorized'] : []),
     ...(route.request?.params || route.errors?.includes(404) ? ['NotFound'] : []),
     ...(route.errors?.includes(409) ? ['Conflict'] : []),
+    ...(route.errors?.includes(412) ? ['PreconditionFailed'] : []),
     ...(route.request?.body ? ['PayloadTooLarge', 'UnsupportedMediaType'] : []),
     'TooManyRequests',
     ...(route.service === 'gateway' ? [] : ['ServiceUnavailable', 'GatewayTimeout']),
@@ -106,7 +113,8 @@ function operation(route: PublicRoute, components: JsonObject): JsonObject {
     // A body without a JSON schema (a PDF, the docs page) is described by its media type (JSON Schema 2020-12).
     const media = answer.schema ? { schema: toSchema(answer.schema, 'output', components) } : { schema: { type: 'string', contentMediaType: contentType } };
     const hasBody = answer.schema !== undefined || answer.contentType !== undefined;
-    responses[status] = { description: answer.description, ...(hasBody ? { content: { [contentType]: media } } : {}) };
+    const headers = answer.headers ? { headers: Object.fromEntries(Object.entries(answer.headers).map(([name, { description }]) => [name, { description, schema: { type: 'string' } }])) } : {};
+    responses[status] = { description: answer.description, ...headers, ...(hasBody ? { content: { [contentType]: media } } : {}) };
   }
   for (const name of errorRefs(route)) {
     const status = String(ERROR_RESPONSES[name]!.status);
@@ -136,9 +144,13 @@ export function buildOpenApiDocument(routes: readonly PublicRoute[], info: ApiIn
   }
   schemas.ProblemDetails = toSchema(problemDetailsSchema, 'output', schemas);
   const responses = Object.fromEntries(
-    Object.entries(ERROR_RESPONSES).map(([name, { description }]) => [
+    Object.entries(ERROR_RESPONSES).map(([name, { description, headers }]) => [
       name,
-      { description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetails' } } } },
+      {
+        description,
+        ...(headers ? { headers: Object.fromEntries(Object.entries(headers).map(([header, about]) => [header, { description: about, schema: { type: 'string' } }])) } : {}),
+        content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetails' } } },
+      },
     ]),
   );
   return {

@@ -1,13 +1,10 @@
 import mongoose, { type Connection, type Types } from 'mongoose';
 import { toObjectId } from './object-id';
 import { projectLockModel } from './project-lock-model';
-import type { AnswerWrite } from './project-repository';
 
 export interface ProjectLock {
   writeId: string;
   startedAt: Date;
-  /** The answers of a save (its journal); absent for a rename or a delete. */
-  items?: AnswerWrite[];
 }
 
 const DUPLICATE_KEY = 11000;
@@ -22,7 +19,7 @@ export function createProjectLockRepository(connection: Connection) {
     /** True when this caller now holds the lock; false when someone else does. */
     async claim(projectId: string, lock: ProjectLock): Promise<boolean> {
       try {
-        await locks.create({ _id: toObjectId(projectId), writeId: lock.writeId, startedAt: lock.startedAt, items: lock.items ?? null });
+        await locks.create({ _id: toObjectId(projectId), writeId: lock.writeId, startedAt: lock.startedAt });
         return true;
       } catch (error) {
         if ((error as { code?: unknown }).code === DUPLICATE_KEY) return false;
@@ -33,7 +30,7 @@ export function createProjectLockRepository(connection: Connection) {
     async find(projectId: string): Promise<ProjectLock | undefined> {
       const doc = await locks.findOne({ _id: toObjectId(projectId) }).lean();
       if (!doc) return undefined;
-      return { writeId: doc.writeId, startedAt: doc.startedAt, ...(doc.items ? { items: doc.items.map(({ fieldId, value }) => ({ fieldId, value })) } : {}) };
+      return { writeId: doc.writeId, startedAt: doc.startedAt };
     },
 
     async release(projectId: string, writeId: string): Promise<void> {

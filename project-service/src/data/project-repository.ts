@@ -24,8 +24,8 @@ function toProject({ _id, ownerId, name, description, contentVersion, createdAt,
 export type ProjectRepository = ReturnType<typeof createProjectRepository>;
 
 /**
- * The only code that knows how projects are stored. Lookups by id also check the owner. The updates bump
- * `contentVersion` with `$inc`, which FerretDB v1 does not make atomic: callers hold the project's lock.
+ * The only code that knows how projects are stored. Lookups by id also check the owner. Updates set the
+ * content version the caller computed while holding the project's lock (domain/project-lock.ts).
  */
 export function createProjectRepository(connection: Connection) {
   const projects = projectModel(connection);
@@ -40,8 +40,9 @@ export function createProjectRepository(connection: Connection) {
     async findOwned(id: string, ownerId: string): Promise<Project | undefined> {
       const _id = toObjectId(id);
       if (!_id) return undefined;
-      const doc = await projects.findOne({ _id, ownerId }).lean();
-      return doc ? toProject(doc) : undefined;
+      // By `_id` alone, the owner checked here: the embedded database answers only `_id` without a scan.
+      const doc = await projects.findOne({ _id }).lean();
+      return doc?.ownerId === ownerId ? toProject(doc) : undefined;
     },
 
     /** Newest first by (createdAt, _id), strictly after `after`: stable while new projects are created. */
@@ -57,15 +58,15 @@ export function createProjectRepository(connection: Connection) {
       return docs.map(toProject);
     },
 
-    /** Changes name/description and bumps the content version. */
-    async update(id: string, changes: { name?: string; description?: string }, now: Date): Promise<Project | undefined> {
-      const doc = await projects.findOneAndUpdate({ _id: toObjectId(id) }, { $set: { ...changes, updatedAt: now }, $inc: { contentVersion: 1 } }, afterUpdate).lean();
+    /** Changes name/description and sets the content version the change makes. */
+    async update(id: string, changes: { name?: string; description?: string }, contentVersion: number, now: Date): Promise<Project | undefined> {
+      const doc = await projects.findOneAndUpdate({ _id: toObjectId(id) }, { $set: { ...changes, contentVersion, updatedAt: now } }, afterUpdate).lean();
       return doc ? toProject(doc) : undefined;
     },
 
-    /** Marks the answers as changed: bumps the content version and `updatedAt`. */
-    async bumpVersion(id: string, now: Date): Promise<Project | undefined> {
-      const doc = await projects.findOneAndUpdate({ _id: toObjectId(id) }, { $set: { updatedAt: now }, $inc: { contentVersion: 1 } }, afterUpdate).lean();
+    /** Records the content version a save of answers made (or one found ahead of the project after a crash). */
+    async setContentVersion(id: string, contentVersion: number, now: Date): Promise<Project | undefined> {
+      const doc = await projects.findOneAndUpdate({ _id: toObjectId(id) }, { $set: { contentVersion, updatedAt: now } }, afterUpdate).lean();
       return doc ? toProject(doc) : undefined;
     },
 

@@ -3,6 +3,7 @@ import { decodeListCursor, encodeListCursor } from './list-cursor';
 import { withProjectLock } from './project-lock';
 import { projectNotFound } from './project-errors';
 import type { ProjectDeps } from './project-deps';
+import { checkIfMatch, readProjectState } from './project-state';
 
 export interface ProjectPage {
   items: Project[];
@@ -23,16 +24,20 @@ export async function listProjects(deps: ProjectDeps, ownerId: string, query: { 
   return { items, nextCursor: found.length > query.limit && last ? encodeListCursor(last) : null };
 }
 
-/** The owner's project; anything else (bad id, unknown, someone else's) is the same 404. */
+/** The owner's project with its current content version; anything else (bad id, unknown, someone else's) is the same 404. */
 export async function getProject(deps: ProjectDeps, ownerId: string, projectId: string): Promise<Project> {
-  const project = await deps.projects.findOwned(projectId, ownerId);
-  if (!project) throw projectNotFound();
-  return project;
+  return (await readProjectState(deps, ownerId, projectId)).project;
 }
 
-/** Renames or re-describes a project; bumps its content version and tells the other services. */
-export async function updateProject(deps: ProjectDeps, ownerId: string, projectId: string, changes: { name?: string; description?: string }): Promise<Project> {
-  const updated = await withProjectLock(deps, ownerId, projectId, (project) => deps.projects.update(project.id, changes, deps.now()));
+/**
+ * Renames or re-describes a project; bumps its content version and tells the other services. `ifMatch` (the
+ * versions the client last saw) makes a stale change a 412 that writes nothing.
+ */
+export async function updateProject(deps: ProjectDeps, ownerId: string, projectId: string, changes: { name?: string; description?: string }, ifMatch?: number[]): Promise<Project> {
+  const updated = await withProjectLock(deps, ownerId, projectId, async ({ project }) => {
+    checkIfMatch(project, ifMatch);
+    return deps.projects.update(project.id, changes, project.contentVersion + 1, deps.now());
+  });
   if (!updated) throw projectNotFound();
   await deps.events.projectUpdated(updated);
   return updated;
@@ -44,8 +49,8 @@ export async function updateProject(deps: ProjectDeps, ownerId: string, projectI
  * order would leave answers nobody can reach.
  */
 export async function deleteProject(deps: ProjectDeps, ownerId: string, projectId: string): Promise<void> {
-  const project = await withProjectLock(deps, ownerId, projectId, async (found) => {
-    await deps.responses.deleteForProjects([found.id]);
+  const project = await withProjectLock(deps, ownerId, projectId, async ({ project: found }) => {
+    await deps.answers.delete(found.id);
     await deps.projects.delete(found.id);
     return found;
   });

@@ -1,7 +1,7 @@
 import type { Logger, PlaybookCatalog } from '@playbook/shared';
+import type { AnswerRepository } from '../data/answer-repository';
 import type { ProjectLockRepository } from '../data/project-lock-repository';
 import type { Project, ProjectRepository } from '../data/project-repository';
-import type { ResponseRepository } from '../data/response-repository';
 
 /** What the use cases tell the rest of the system; implemented over NATS in messaging/. */
 export interface ProjectEvents {
@@ -12,12 +12,12 @@ export interface ProjectEvents {
 /** Everything the use cases need, passed in by the composition root (tests build their own). */
 export interface ProjectDeps {
   projects: ProjectRepository;
-  responses: ResponseRepository;
+  answers: AnswerRepository;
   locks: ProjectLockRepository;
   events: ProjectEvents;
   catalog: PlaybookCatalog;
   logger: Logger;
   now: () => Date;
-  /** A project lock older than this is taken as abandoned (its writer died); a save in it is finished by the next request. */
+  /** A project lock older than this is taken as abandoned (its writer died) and freed by the next change. */
   lockStaleMs: number;
 }

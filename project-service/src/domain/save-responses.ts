@@ -1,7 +1,9 @@
 import { findPlaybookField, listPlaybookFields, ValidationError, type FieldProblem, type PlaybookCatalog } from '@playbook/shared';
 import type { AnswerWrite, Project } from '../data/project-repository';
 import type { ProjectDeps } from './project-deps';
-import { saveWithJournal, settledProject } from './project-lock';
+import { projectNotFound } from './project-errors';
+import { withProjectLock } from './project-lock';
+import { checkIfMatch, readProjectState } from './project-state';
 
 export interface SaveResult {
   project: Project;
@@ -31,25 +33,32 @@ export function findAnswerProblems(answers: Array<AnswerWrite | undefined>, cata
 }
 
 /**
- * Saves a batch of answers, all or nothing: every item is checked against the catalog before anything is
- * written (a bad item → 400 naming each bad one, nothing saved), then the batch goes through the journal
- * in project-lock.ts. A blank value removes the answer. The content version grows by one per save.
+ * Saves a batch of answers, all or nothing: every item is checked against the catalog first (a bad item →
+ * 400 naming each bad one, nothing saved), then the whole batch is one write of the project's answers. A
+ * blank value removes the answer. The content version grows by one per save; `ifMatch` (the versions the
+ * client last saw) makes a stale save a 412 that writes nothing.
  */
-export async function saveResponses(deps: ProjectDeps, ownerId: string, projectId: string, answers: AnswerWrite[]): Promise<SaveResult> {
-  await settledProject(deps, ownerId, projectId);
-  const problems = findAnswerProblems(answers, deps.catalog);
-  if (problems.length > 0) throw new ValidationError(`${problems.length} problem(s) in the answers; nothing was saved`, problems);
-
+export async function saveResponses(deps: ProjectDeps, ownerId: string, projectId: string, answers: AnswerWrite[], ifMatch?: number[]): Promise<SaveResult> {
   const writes = answers.map(({ fieldId, value }) => ({ fieldId, value: value.trim() === '' ? '' : value }));
+  const project = await withProjectLock(deps, ownerId, projectId, async ({ project: current }) => {
+    const problems = findAnswerProblems(answers, deps.catalog);
+    if (problems.length > 0) throw new ValidationError(`${problems.length} problem(s) in the answers; nothing was saved`, problems);
+    checkIfMatch(current, ifMatch);
+    const version = current.contentVersion + 1;
+    const now = deps.now();
+    await deps.answers.save(current.id, writes, version, now);
+    // Read as the larger of the two versions, so a crash right here still shows the saved version.
+    return deps.projects.setContentVersion(current.id, version, now);
+  });
+  if (!project) throw projectNotFound(); // deleted by the user-deletion handler meanwhile
+  await deps.events.projectUpdated(project);
   const removed = writes.filter((write) => write.value === '').length;
-  const project = await saveWithJournal(deps, ownerId, projectId, writes);
   return { project, saved: writes.length - removed, removed };
 }
 
 /** The stored answers of the owner's project, in catalog order (answers to fields no longer in the catalog last). */
 export async function readResponses(deps: ProjectDeps, ownerId: string, projectId: string) {
-  const project = await settledProject(deps, ownerId, projectId);
-  const answers = await deps.responses.listForProject(project.id);
+  const { project, answers } = await readProjectState(deps, ownerId, projectId);
   const order = new Map(listPlaybookFields(deps.catalog).map(({ field }, index) => [field.id, index]));
   const rank = (fieldId: string) => order.get(fieldId) ?? Number.MAX_SAFE_INTEGER;
   answers.sort((a, b) => rank(a.fieldId) - rank(b.fieldId) || a.fieldId.localeCompare(b.fieldId));

@@ -12,7 +12,7 @@ export function consumeUserDeletions(nats: NatsHandle, deps: ProjectDeps): Promi
     logger: deps.logger,
     handle: async ({ userId }) => {
       const removed = await deleteUserData(deps, userId);
-      deps.logger.info(`user ${userId} deleted: removed ${removed.projects} project(s) and ${removed.responses} answer(s)`);
+      deps.logger.info(`user ${userId} deleted: removed ${removed.projects} project(s) with ${removed.answerSets} set(s) of answers`);
     },
   });
 }

@@ -1,5 +1,14 @@
 import type Router from '@koa/router';
-import { createProjectBodySchema, listProjectsQuerySchema, parseOrThrow, projectIdParamsSchema, updateProjectBodySchema } from '@playbook/shared';
+import {
+  contentVersionEtag,
+  createProjectBodySchema,
+  ifMatchHeadersSchema,
+  listProjectsQuerySchema,
+  parseIfMatch,
+  parseOrThrow,
+  projectIdParamsSchema,
+  updateProjectBodySchema,
+} from '@playbook/shared';
 import { createProject, deleteProject, getProject, listProjects, updateProject } from '../domain/manage-projects';
 import type { ProjectDeps } from '../domain/project-deps';
 import { bodyOf, callerId, toProjectResponse } from './project-view';
@@ -22,13 +31,18 @@ export function registerProjectRoutes(router: Router, deps: ProjectDeps): void {
 
   router.get('/api/projects/:id', async (ctx) => {
     const { id } = parseOrThrow(projectIdParamsSchema, ctx.params, 'path');
-    ctx.body = toProjectResponse(await getProject(deps, callerId(ctx), id));
+    const project = await getProject(deps, callerId(ctx), id);
+    ctx.set('ETag', contentVersionEtag(project.contentVersion));
+    ctx.body = toProjectResponse(project);
   });
 
   router.patch('/api/projects/:id', async (ctx) => {
     const { id } = parseOrThrow(projectIdParamsSchema, ctx.params, 'path');
+    const ifMatch = parseIfMatch(parseOrThrow(ifMatchHeadersSchema, ctx.headers, 'headers'));
     const changes = parseOrThrow(updateProjectBodySchema, bodyOf(ctx));
-    ctx.body = toProjectResponse(await updateProject(deps, callerId(ctx), id, changes));
+    const project = await updateProject(deps, callerId(ctx), id, changes, ifMatch);
+    ctx.set('ETag', contentVersionEtag(project.contentVersion));
+    ctx.body = toProjectResponse(project);
   });
 
   router.delete('/api/projects/:id', async (ctx) => {

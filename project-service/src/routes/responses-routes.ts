@@ -1,5 +1,17 @@
 import type Router from '@koa/router';
-import { MAX_RESPONSES_PER_PUT, parseOrThrow, projectIdParamsSchema, putResponsesBodySchema, toFieldProblems, ValidationError, type PlaybookCatalog, type PutResponsesBody } from '@playbook/shared';
+import {
+  contentVersionEtag,
+  ifMatchHeadersSchema,
+  MAX_RESPONSES_PER_PUT,
+  parseIfMatch,
+  parseOrThrow,
+  projectIdParamsSchema,
+  putResponsesBodySchema,
+  toFieldProblems,
+  ValidationError,
+  type PlaybookCatalog,
+  type PutResponsesBody,
+} from '@playbook/shared';
 import type { ProjectDeps } from '../domain/project-deps';
 import { findAnswerProblems, readResponses, saveResponses } from '../domain/save-responses';
 import { bodyOf, callerId, toProjectResponse } from './project-view';
@@ -33,14 +45,17 @@ function parsePutBody(body: unknown, catalog: PlaybookCatalog): PutResponsesBody
 export function registerResponseRoutes(router: Router, deps: ProjectDeps): void {
   router.get('/api/projects/:id/responses', async (ctx) => {
     const { id } = parseOrThrow(projectIdParamsSchema, ctx.params, 'path');
-    const { answers } = await readResponses(deps, callerId(ctx), id);
+    const { project, answers } = await readResponses(deps, callerId(ctx), id);
+    ctx.set('ETag', contentVersionEtag(project.contentVersion));
     ctx.body = { items: answers.map(({ fieldId, value, updatedAt }) => ({ fieldId, value, updatedAt: updatedAt.toISOString() })) };
   });
 
   router.put('/api/projects/:id/responses', async (ctx) => {
     const { id } = parseOrThrow(projectIdParamsSchema, ctx.params, 'path');
+    const ifMatch = parseIfMatch(parseOrThrow(ifMatchHeadersSchema, ctx.headers, 'headers'));
     const { responses } = parsePutBody(bodyOf(ctx), deps.catalog);
-    const result = await saveResponses(deps, callerId(ctx), id, responses);
+    const result = await saveResponses(deps, callerId(ctx), id, responses, ifMatch);
+    ctx.set('ETag', contentVersionEtag(result.project.contentVersion));
     ctx.body = { project: toProjectResponse(result.project), saved: result.saved, removed: result.removed };
   });
 }

@@ -41,6 +41,26 @@ export const projectIdParamsSchema = z.strictObject({
   id: z.string().meta({ description: 'Project id (24 hex characters); an unknown id or another user’s project is 404.' }),
 });
 
+/** A content version as a strong ETag, `"7"`: what GET answers in `ETag` and what `If-Match` sends back. */
+export const contentVersionEtag = (version: number) => `"${version}"`;
+
+/**
+ * `If-Match` on the changes of a project: one or more ETags from `GET` (`"7"`, or `"6", "7"`), or `*`
+ * (the project exists). Parsed to the content versions it accepts; `*` and no header are no condition.
+ */
+export const ifMatchHeadersSchema = z.object({
+  'if-match': z
+    .string()
+    .regex(/^\s*(\*|"\d{1,15}"(\s*,\s*"\d{1,15}")*)\s*$/, 'must be * or a list of ETags from GET, like "7"')
+    .optional()
+    .meta({ description: 'Save only if the project is still at this content version (its ETag from GET); a stale one is 412 and nothing is written.' }),
+});
+export function parseIfMatch(headers: z.infer<typeof ifMatchHeadersSchema>): number[] | undefined {
+  const value = headers['if-match']?.trim();
+  if (value === undefined || value === '*') return undefined;
+  return [...value.matchAll(/"(\d+)"/g)].map((match) => Number(match[1]));
+}
+
 export const projectSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -152,19 +172,19 @@ export const projectRoutes: PublicRoute[] = [
     path: '/api/projects/:id',
     service: 'project',
     auth: true,
-    summary: 'One of the caller’s projects.',
+    summary: 'One of the caller’s projects; its ETag is the content version.',
     request: { params },
-    responses: { 200: { description: 'The project', schema: projectSchema } },
+    responses: { 200: { description: 'The project', schema: projectSchema, headers: { ETag: { description: 'The content version, for If-Match' } } } },
   },
   {
     method: 'PATCH',
     path: '/api/projects/:id',
-    errors: [409],
+    errors: [409, 412],
     service: 'project',
     auth: true,
-    summary: 'Rename a project or change its description.',
-    request: { params, body: updateProjectBodySchema },
-    responses: { 200: { description: 'The updated project', schema: projectSchema } },
+    summary: 'Rename a project or change its description; with If-Match only if nobody changed it meanwhile.',
+    request: { params, body: updateProjectBodySchema, headers: ifMatchHeadersSchema },
+    responses: { 200: { description: 'The updated project', schema: projectSchema, headers: { ETag: { description: 'The content version, for If-Match' } } } },
   },
   {
     method: 'DELETE',
@@ -181,18 +201,18 @@ export const projectRoutes: PublicRoute[] = [
     path: '/api/projects/:id/responses',
     service: 'project',
     auth: true,
-    summary: 'Every answer of a project.',
+    summary: 'Every answer of a project; its ETag is the project’s content version.',
     request: { params },
-    responses: { 200: { description: 'The answers', schema: responsesListSchema } },
+    responses: { 200: { description: 'The answers', schema: responsesListSchema, headers: { ETag: { description: 'The content version, for If-Match' } } } },
   },
   {
     method: 'PUT',
     path: '/api/projects/:id/responses',
-    errors: [409],
+    errors: [409, 412],
     service: 'project',
     auth: true,
-    summary: 'Save up to 200 answers at once, all or nothing; an empty value removes an answer.',
-    request: { params, body: putResponsesBodySchema },
-    responses: { 200: { description: 'Saved; the project with its new content version', schema: putResponsesResultSchema } },
+    summary: 'Save up to 200 answers at once, all or nothing; an empty value removes an answer; with If-Match only if nobody changed the project meanwhile.',
+    request: { params, body: putResponsesBodySchema, headers: ifMatchHeadersSchema },
+    responses: { 200: { description: 'Saved; the project with its new content version', schema: putResponsesResultSchema, headers: { ETag: { description: 'The content version, for If-Match' } } } },
   },
 ];

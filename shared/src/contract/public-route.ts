@@ -10,6 +10,8 @@ export interface RouteResponse {
   schema?: z.ZodType;
   /** Defaults to application/json; e.g. application/pdf for file downloads. */
   contentType?: string;
+  /** Response headers worth documenting, by name (e.g. ETag). */
+  headers?: Record<string, { description: string }>;
 }
 
 /**
@@ -28,14 +30,17 @@ export interface PublicRoute {
     body?: z.ZodType;
     query?: z.ZodType;
     params?: z.ZodType;
+    /** Request headers the route reads (lower-case names), e.g. `if-match`. */
+    headers?: z.ZodType;
   };
   /** Success answers by status; the error answers (problem+json) are added by the gateway's documentation. */
   responses: Record<number, RouteResponse>;
   /**
    * Error answers this route gives beyond the ones derived from its shape (400 for input, 401 when `auth`,
-   * 404 for path ids, …), e.g. 401 from login, 404 for an id in the body, 409 on a conflict. Documented too.
+   * 404 for path ids, …), e.g. 401 from login, 404 for an id in the body, 409 on a conflict, 412 for a
+   * stale If-Match. Documented too.
    */
-  errors?: Array<401 | 404 | 409>;
+  errors?: Array<401 | 404 | 409 | 412>;
   /** Routes that render PDFs wait longer at the gateway than the default. */
   timeout?: 'default' | 'long';
 }

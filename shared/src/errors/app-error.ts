@@ -9,6 +9,8 @@ export interface AppErrorOptions {
   errors?: FieldProblem[];
   /** Seconds a client should wait before retrying (429, 503). */
   retryAfterSeconds?: number;
+  /** Headers the answer carries beside the problem (e.g. the current ETag of a 412). */
+  headers?: Record<string, string>;
   cause?: unknown;
 }
 
@@ -20,6 +22,7 @@ export class AppError extends Error {
   readonly detail?: string;
   readonly errors?: FieldProblem[];
   readonly retryAfterSeconds?: number;
+  readonly headers?: Record<string, string>;
 
   constructor(
     readonly status: number,
@@ -32,6 +35,7 @@ export class AppError extends Error {
     this.detail = options.detail;
     this.errors = options.errors;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.headers = options.headers;
   }
 }
 
@@ -56,6 +60,13 @@ export class NotFoundError extends AppError {
 export class ConflictError extends AppError {
   constructor(detail: string) {
     super(409, 'conflict', 'Conflict', { detail });
+  }
+}
+
+/** A conditional change (If-Match) against a version that is no longer current; the answer carries the current ETag. */
+export class PreconditionFailedError extends AppError {
+  constructor(detail: string, currentEtag: string) {
+    super(412, 'precondition-failed', 'Precondition failed', { detail, headers: { ETag: currentEtag } });
   }
 }
 

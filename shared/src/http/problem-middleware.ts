@@ -48,6 +48,7 @@ export function problemMiddleware(logger: Logger): Koa.Middleware {
       const problem = toProblemDetails(error, ctx.state.requestId as string | undefined);
       if (problem.status >= 500) logger.error(`${ctx.method} ${ctx.path} failed: ${(error as Error)?.message}`, { stack: (error as Error)?.stack });
       if (error instanceof AppError && error.retryAfterSeconds !== undefined) ctx.set('Retry-After', String(error.retryAfterSeconds));
+      if (error instanceof AppError && error.headers) ctx.set(error.headers);
       ctx.status = problem.status;
       ctx.body = problem;
       ctx.type = 'application/problem+json';

@@ -1,0 +1,38 @@
+import { Schema, type Connection, type Model, type Types } from 'mongoose';
+
+/** One stored answer; its field id is kept in full here, because the key it is stored under cannot hold dots. */
+export interface StoredAnswerEntry {
+  fieldId: string;
+  value: string;
+  updatedAt: Date;
+}
+
+/**
+ * All answers of one project in ONE document whose `_id` is the project's id: a save of any size is one
+ * update of one document (atomic on MongoDB, one write on FerretDB), and every read is an `_id` lookup,
+ * the one query the embedded database answers without scanning the collection.
+ */
+export interface AnswerSetDocument {
+  _id: Types.ObjectId;
+  /** Keyed by `answerKey(fieldId)`. */
+  answers: Record<string, StoredAnswerEntry>;
+  /** The project's content version this save made; see project-repository.ts for how the two are read. */
+  version: number;
+  updatedAt: Date;
+}
+
+/** A field id as a document key: MongoDB paths split at dots, and catalog ids never contain ':'. */
+export const answerKey = (fieldId: string) => fieldId.replaceAll('.', ':');
+
+const answerSetSchema = new Schema<AnswerSetDocument>(
+  {
+    answers: { type: Schema.Types.Mixed, required: true, default: {} },
+    version: { type: Number, required: true },
+    updatedAt: { type: Date, required: true },
+  },
+  { versionKey: false, minimize: false },
+);
+
+export function answerSetModel(connection: Connection): Model<AnswerSetDocument> {
+  return (connection.models.AnswerSet as Model<AnswerSetDocument> | undefined) ?? connection.model<AnswerSetDocument>('AnswerSet', answerSetSchema, 'answers');
+}

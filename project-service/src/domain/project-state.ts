@@ -1,0 +1,37 @@
+import { contentVersionEtag, PreconditionFailedError } from '@playbook/shared';
+import type { StoredAnswer } from '../data/answer-repository';
+import type { Project } from '../data/project-repository';
+import type { ProjectDeps } from './project-deps';
+import { projectNotFound } from './project-errors';
+
+/** A project as users see it, with its answers. */
+export interface ProjectState {
+  project: Project;
+  answers: StoredAnswer[];
+}
+
+/**
+ * The owner's project and its answers, or 404. A save writes the answers (with the version it makes) before
+ * the project's own version, so after a crash between the two the answers are ahead: the content version a
+ * user sees is the larger of the two, and it never goes back.
+ */
+export async function readProjectState(deps: ProjectDeps, ownerId: string, projectId: string): Promise<ProjectState> {
+  const project = await deps.projects.findOwned(projectId, ownerId);
+  if (!project) throw projectNotFound();
+  const answerSet = await deps.answers.read(project.id);
+  const contentVersion = Math.max(project.contentVersion, answerSet?.version ?? 0);
+  return { project: { ...project, contentVersion }, answers: answerSet?.answers ?? [] };
+}
+
+/**
+ * `If-Match`: the content versions the client last saw; undefined when it sent none (no condition). A
+ * stale one is refused with 412 and the current version, and nothing is written.
+ */
+export function checkIfMatch(project: Project, ifMatch: number[] | undefined): void {
+  if (ifMatch !== undefined && !ifMatch.includes(project.contentVersion)) {
+    throw new PreconditionFailedError(
+      `The project changed since you read it: it is at content version ${project.contentVersion}, not ${ifMatch.join(' or ')}; nothing was saved`,
+      contentVersionEtag(project.contentVersion),
+    );
+  }
+}
