@@ -154,11 +154,13 @@ describe('project-service answers over HTTP', () => {
     await db.connection.collection('answers').updateOne({ _id }, { $set: { 'answers.empathize:research_plan:goal': { fieldId: GOAL, value: 'after the crash', updatedAt: startedAt }, version: 2 } });
 
     expect((await answersOf('eve', project.id)).items.map(({ fieldId, value }) => ({ fieldId, value }))).toEqual([{ fieldId: GOAL, value: 'after the crash' }]);
-    expect(await versionOf('eve', project.id)).toBe(2);
+    // The answers carry the version of the save that wrote them: the PDF's cache key never pairs them with an older one.
+    expect((await service.as('eve').get(`/api/projects/${project.id}/responses`)).headers.get('etag')).toBe('"2"');
     const next = (await (await put('eve', project.id, [{ fieldId: GOAL, value: 'life goes on' }])).json()) as SaveResult;
     expect(next.project.contentVersion).toBe(3);
     expect(service.logs()).toContain('freeing the abandoned lock crashed-write');
     expect(await db.connection.collection('project_locks').countDocuments({ _id })).toBe(0);
+    expect(await versionOf('eve', project.id)).toBe(3);
   });
 
   describe('If-Match', () => {

@@ -19,7 +19,8 @@ export function createAnswerRepository(connection: Connection) {
 
   return {
     async read(projectId: string): Promise<AnswerSet | undefined> {
-      const doc = await answerSets.findOne({ _id: toObjectId(projectId) }).lean();
+      const _id = toObjectId(projectId);
+      const doc = _id && (await answerSets.findOne({ _id }).lean());
       if (!doc) return undefined;
       return { answers: Object.values(doc.answers), version: doc.version };
     },

@@ -3,7 +3,7 @@ import { decodeListCursor, encodeListCursor } from './list-cursor';
 import { withProjectLock } from './project-lock';
 import { projectNotFound } from './project-errors';
 import type { ProjectDeps } from './project-deps';
-import { checkIfMatch, readProjectState } from './project-state';
+import { checkIfMatch, readProject } from './project-state';
 
 export interface ProjectPage {
   items: Project[];
@@ -26,7 +26,7 @@ export async function listProjects(deps: ProjectDeps, ownerId: string, query: { 
 
 /** The owner's project with its current content version; anything else (bad id, unknown, someone else's) is the same 404. */
 export async function getProject(deps: ProjectDeps, ownerId: string, projectId: string): Promise<Project> {
-  return (await readProjectState(deps, ownerId, projectId)).project;
+  return readProject(deps, ownerId, projectId);
 }
 
 /**
@@ -34,7 +34,7 @@ export async function getProject(deps: ProjectDeps, ownerId: string, projectId: 
  * versions the client last saw) makes a stale change a 412 that writes nothing.
  */
 export async function updateProject(deps: ProjectDeps, ownerId: string, projectId: string, changes: { name?: string; description?: string }, ifMatch?: number[]): Promise<Project> {
-  const updated = await withProjectLock(deps, ownerId, projectId, async ({ project }) => {
+  const updated = await withProjectLock(deps, ownerId, projectId, async (project) => {
     checkIfMatch(project, ifMatch);
     return deps.projects.update(project.id, changes, project.contentVersion + 1, deps.now());
   });
@@ -49,7 +49,7 @@ export async function updateProject(deps: ProjectDeps, ownerId: string, projectI
  * order would leave answers nobody can reach.
  */
 export async function deleteProject(deps: ProjectDeps, ownerId: string, projectId: string): Promise<void> {
-  const project = await withProjectLock(deps, ownerId, projectId, async ({ project: found }) => {
+  const project = await withProjectLock(deps, ownerId, projectId, async (found) => {
     await deps.answers.delete(found.id);
     await deps.projects.delete(found.id);
     return found;

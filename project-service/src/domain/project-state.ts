@@ -16,11 +16,21 @@ export interface ProjectState {
  * user sees is the larger of the two, and it never goes back.
  */
 export async function readProjectState(deps: ProjectDeps, ownerId: string, projectId: string): Promise<ProjectState> {
-  const project = await deps.projects.findOwned(projectId, ownerId);
+  const [project, answerSet] = await Promise.all([deps.projects.findOwned(projectId, ownerId), deps.answers.read(projectId)]);
   if (!project) throw projectNotFound();
-  const answerSet = await deps.answers.read(project.id);
   const contentVersion = Math.max(project.contentVersion, answerSet?.version ?? 0);
   return { project: { ...project, contentVersion }, answers: answerSet?.answers ?? [] };
+}
+
+/**
+ * The owner's project, or 404, without its answers. Its content version is the project's own: that is the
+ * current one whenever no lock is held (a save left half-done keeps its lock, see project-lock.ts), and it
+ * can lag one save behind only while a save is between its two writes or before such a lock is freed.
+ */
+export async function readProject(deps: ProjectDeps, ownerId: string, projectId: string): Promise<Project> {
+  const project = await deps.projects.findOwned(projectId, ownerId);
+  if (!project) throw projectNotFound();
+  return project;
 }
 
 /**

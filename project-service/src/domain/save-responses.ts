@@ -2,7 +2,7 @@ import { findPlaybookField, listPlaybookFields, ValidationError, type FieldProbl
 import type { AnswerWrite, Project } from '../data/project-repository';
 import type { ProjectDeps } from './project-deps';
 import { projectNotFound } from './project-errors';
-import { withProjectLock } from './project-lock';
+import { HalfDoneChange, withProjectLock } from './project-lock';
 import { checkIfMatch, readProjectState } from './project-state';
 
 export interface SaveResult {
@@ -40,15 +40,18 @@ export function findAnswerProblems(answers: Array<AnswerWrite | undefined>, cata
  */
 export async function saveResponses(deps: ProjectDeps, ownerId: string, projectId: string, answers: AnswerWrite[], ifMatch?: number[]): Promise<SaveResult> {
   const writes = answers.map(({ fieldId, value }) => ({ fieldId, value: value.trim() === '' ? '' : value }));
-  const project = await withProjectLock(deps, ownerId, projectId, async ({ project: current }) => {
+  const project = await withProjectLock(deps, ownerId, projectId, async (current) => {
     const problems = findAnswerProblems(answers, deps.catalog);
     if (problems.length > 0) throw new ValidationError(`${problems.length} problem(s) in the answers; nothing was saved`, problems);
     checkIfMatch(current, ifMatch);
     const version = current.contentVersion + 1;
     const now = deps.now();
     await deps.answers.save(current.id, writes, version, now);
-    // Read as the larger of the two versions, so a crash right here still shows the saved version.
-    return deps.projects.setContentVersion(current.id, version, now);
+    try {
+      return await deps.projects.setContentVersion(current.id, version, now);
+    } catch (error) {
+      throw new HalfDoneChange(error); // the answers are saved, the version is not: keep the lock until it is levelled
+    }
   });
   if (!project) throw projectNotFound(); // deleted by the user-deletion handler meanwhile
   await deps.events.projectUpdated(project);
