@@ -48,7 +48,7 @@ ensure_node_modules() {
 ensure_embedded_db() {
   [ -n "${MONGO_URL:-}" ] && return 0
   local bin="$ROOT/.bin/embedded-db" src="$ROOT/tools/embedded-db"
-  if [ ! -x "$bin" ] || [ "$src/main.go" -nt "$bin" ] || [ "$src/go.sum" -nt "$bin" ]; then
+  if [ ! -x "$bin" ] || [ -n "$(find "$src" -newer "$bin" \( -name '*.go' -o -name go.sum \) -print -quit)" ]; then
     log "building the embedded database (FerretDB + SQLite)"
     (cd "$src" && go build -o "$bin" .)
   fi

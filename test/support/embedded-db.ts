@@ -12,6 +12,6 @@ export async function startEmbeddedDb() {
   const server = restartableServer(EMBEDDED_DB_BINARY, ['-listen', `127.0.0.1:${port}`, '-dir', dataDir], port, dataDir, 20_000);
   await server.start();
   const { stop, restart, destroy } = server;
-  return { port, url: `mongodb://127.0.0.1:${port}`, stop, restart, destroy };
+  return { port, url: `mongodb://127.0.0.1:${port}`, dataDir, stop, restart, destroy };
 }
 export type TestEmbeddedDb = Awaited<ReturnType<typeof startEmbeddedDb>>;

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
@@ -31,6 +32,7 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+	go indexIDLookups(ctx, *dir, 200*time.Millisecond)
 	log.Printf("embedded-db: FerretDB on %s, data in %s", *listen, *dir)
 	server.Run(ctx)
 }
