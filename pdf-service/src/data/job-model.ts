@@ -27,3 +27,18 @@ const jobSchema = new Schema<JobDocument>(
 export function jobModel(connection: Connection): Model<JobDocument> {
   return connection.models.PdfJob ?? connection.model<JobDocument>('PdfJob', jobSchema);
 }
+
+/**
+ * The newest job of each cache key, keyed by the key: a cached PDF is found by two `_id` lookups, the one
+ * query the embedded database answers without scanning its collection (pdf_jobs grows with every request).
+ */
+export interface JobByKeyDocument {
+  _id: string;
+  jobId: string;
+}
+
+const jobByKeySchema = new Schema<JobByKeyDocument>({ _id: { type: String, required: true }, jobId: { type: String, required: true } }, { collection: 'pdf_jobs_by_key', versionKey: false });
+
+export function jobByKeyModel(connection: Connection): Model<JobByKeyDocument> {
+  return connection.models.PdfJobByKey ?? connection.model<JobByKeyDocument>('PdfJobByKey', jobByKeySchema);
+}

@@ -1,6 +1,6 @@
 import mongoose, { type Connection, type Model } from 'mongoose';
 import type { PdfJob, PdfJobStatus } from '../domain/pdf-job';
-import { jobModel, type JobDocument } from './job-model';
+import { jobByKeyModel, jobModel, type JobByKeyDocument, type JobDocument } from './job-model';
 
 const toJob = (doc: JobDocument): PdfJob => ({
   jobId: doc._id,
@@ -45,17 +45,26 @@ export interface FinishedRender {
 /** The only code that knows how jobs are stored; works on MongoDB and FerretDB (no transactions, no findAndModify projections). */
 export class JobRepository {
   private readonly jobs: Model<JobDocument>;
+  private readonly newestByKey: Model<JobByKeyDocument>;
 
   constructor(connection: Connection) {
     this.jobs = jobModel(connection);
+    this.newestByKey = jobByKeyModel(connection);
   }
 
   async init(): Promise<void> {
-    await this.jobs.init();
+    await Promise.all([this.jobs.init(), this.newestByKey.init()]);
+    // Jobs stored before pdf_jobs_by_key existed: indexed once (a key missed here only costs a new render).
+    if ((await this.newestByKey.estimatedDocumentCount()) === 0) {
+      const newest = new Map<string, string>();
+      for await (const doc of this.jobs.find({}, { cacheKey: 1 }).sort({ createdAt: 1 }).lean<Array<Pick<JobDocument, '_id' | 'cacheKey'>>>().cursor()) newest.set(doc.cacheKey, doc._id);
+      for (const [cacheKey, jobId] of newest) await this.newestByKey.updateOne({ _id: cacheKey }, { $set: { jobId } }, { upsert: true });
+    }
   }
 
   async create(job: NewJob): Promise<PdfJob> {
     const created = await this.jobs.create({ _id: job.jobId, ...job, status: 'queued', attempts: 0 });
+    await this.newestByKey.updateOne({ _id: job.cacheKey }, { $set: { jobId: job.jobId } }, { upsert: true });
     return toJob(created.toObject());
   }
 
@@ -64,10 +73,11 @@ export class JobRepository {
     return doc ? toJob(doc) : undefined;
   }
 
-  /** The newest job for this content that is finished and unexpired, or still on its way. */
+  /** The newest job for this content if its status is one of `statuses`. */
   async findLatestForKey(cacheKey: string, statuses: PdfJobStatus[]): Promise<PdfJob | undefined> {
-    const doc = await this.jobs.findOne({ cacheKey, status: anyOf(statuses) }).sort({ createdAt: -1 }).lean<JobDocument>();
-    return doc ? toJob(doc) : undefined;
+    const newest = await this.newestByKey.findById(cacheKey).lean<JobByKeyDocument>();
+    const job = newest ? await this.find(newest.jobId) : undefined;
+    return job && statuses.includes(job.status) ? job : undefined;
   }
 
   async markRendering(jobId: string, attempt: number): Promise<void> {
@@ -98,7 +108,9 @@ export class JobRepository {
     const query = 'expiredBefore' in filter ? { expiresAt: before(filter.expiredBefore) } : filter;
     const docs = await this.jobs.find(query, { fileId: 1 }).lean<Array<Pick<JobDocument, '_id' | 'fileId'>>>();
     if (docs.length === 0) return [];
-    await this.jobs.deleteMany({ _id: anyOf(docs.map((doc) => doc._id)) });
+    const ids = docs.map((doc) => doc._id);
+    await this.jobs.deleteMany({ _id: anyOf(ids) });
+    await this.newestByKey.deleteMany({ jobId: anyOf(ids) });
     return [...new Set(docs.map((doc) => doc.fileId).filter((id): id is string => Boolean(id)))];
   }
 

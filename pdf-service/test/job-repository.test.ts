@@ -1,0 +1,44 @@
+import { connectMongo, type MongoHandle } from '@playbook/shared';
+import { createCapturingLogger, testMongoUrl, uniqueDbName } from '../../test/support/test-env';
+import { JobRepository } from '../src/data/job-repository';
+
+describe('the PDF job store against the real database', () => {
+  let db: MongoHandle;
+  beforeAll(async () => {
+    db = await connectMongo({ url: testMongoUrl(), dbName: uniqueDbName('pdf_jobs'), logger: createCapturingLogger('test-db').logger });
+  });
+  afterAll(async () => {
+    await db?.connection.dropDatabase();
+    await db?.close();
+  });
+
+  const job = (jobId: string, cacheKey: string, minutesAgo: number, status = 'done') => ({
+    _id: jobId,
+    projectId: 'p',
+    ownerId: 'o',
+    projectName: 'P',
+    cacheKey,
+    status,
+    attempts: 1,
+    createdAt: new Date(Date.now() - minutesAgo * 60_000),
+    updatedAt: new Date(),
+    expiresAt: new Date(Date.now() + 3_600_000),
+  });
+
+  it('finds the newest job of a cache key, including jobs stored before the key index existed', async () => {
+    // As an earlier version left them: jobs only, no pdf_jobs_by_key.
+    await db.connection.collection('pdf_jobs').insertMany([job('old', 'k1', 30), job('newer', 'k1', 10), job('other', 'k2', 5, 'failed')]);
+    const jobs = new JobRepository(db.connection);
+    await jobs.init();
+    expect((await jobs.findLatestForKey('k1', ['done']))?.jobId).toBe('newer');
+    expect(await jobs.findLatestForKey('k2', ['done', 'queued', 'rendering'])).toBeUndefined(); // its newest failed
+
+    const created = await jobs.create({ jobId: 'newest', projectId: 'p', ownerId: 'o', projectName: 'P', cacheKey: 'k1', expiresAt: new Date(Date.now() + 60_000) });
+    expect((await jobs.findLatestForKey('k1', ['queued']))?.jobId).toBe(created.jobId);
+    expect(await jobs.findLatestForKey('k1', ['done'])).toBeUndefined();
+
+    await jobs.deleteWhere({ projectId: 'p' });
+    expect(await jobs.findLatestForKey('k1', ['done', 'queued'])).toBeUndefined();
+    expect(await db.connection.collection('pdf_jobs_by_key').countDocuments()).toBe(0);
+  });
+});
