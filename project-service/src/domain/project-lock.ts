@@ -19,27 +19,28 @@ const WAIT_STEPS = 40; // about two seconds, then 409
 const busy = () => new ConflictError('Another change to this project is in progress; retry shortly');
 
 /**
- * Thrown by a change that wrote part of its work and could not finish (e.g. a save whose answers are stored
- * but whose project version is not): its lock stays, so no other change runs on a half-done project until
- * the lock is stale and recoverIfStale levels the versions. The client gets the cause.
+ * Thrown by a change that may have written part of its work (a save whose answers may be stored while the
+ * project's version is not): the versions are levelled at once if the database lets us; if not, the lock
+ * stays, so no change builds on the old version number until recoverIfStale levels them. The client gets
+ * the cause.
  */
 export class HalfDoneChange extends Error {
   constructor(readonly reason: unknown) {
-    super('a change of a project was left half-done', { cause: reason });
+    super('a change of a project may be half-done', { cause: reason });
   }
 }
 
-/**
- * A lock older than the stale limit belongs to a writer that died or gave up half-way. Its save, if any, is
- * already whole (one write); only the project's version may lag behind the answers', so it is brought level
- * and the lock freed.
- */
+/** Brings the project's version up to its answers' (a save between its two writes may have left it behind). */
+async function levelVersions(deps: ProjectDeps, ownerId: string, projectId: string): Promise<void> {
+  const [{ project }, stored] = await Promise.all([readProjectState(deps, ownerId, projectId), readProject(deps, ownerId, projectId)]);
+  if (stored.contentVersion < project.contentVersion) await deps.projects.setContentVersion(projectId, project.contentVersion, deps.now());
+}
+
+/** A lock older than the stale limit belongs to a writer that died or gave up half-way: level, then free it. */
 async function recoverIfStale(deps: ProjectDeps, ownerId: string, projectId: string, lock: ProjectLock): Promise<boolean> {
   if (deps.now().getTime() - lock.startedAt.getTime() < deps.lockStaleMs) return false;
   deps.logger.warn(`freeing the abandoned lock ${lock.writeId} of project ${projectId}`);
-  const { project } = await readProjectState(deps, ownerId, projectId);
-  const stored = await readProject(deps, ownerId, projectId);
-  if (stored.contentVersion < project.contentVersion) await deps.projects.setContentVersion(projectId, project.contentVersion, deps.now());
+  await levelVersions(deps, ownerId, projectId);
   await deps.locks.release(projectId, lock.writeId);
   return true;
 }
@@ -54,15 +55,15 @@ export async function withProjectLock<T>(deps: ProjectDeps, ownerId: string, pro
     const lock: ProjectLock = { writeId: randomUUID(), startedAt: deps.now() };
     const project = await readProject(deps, ownerId, projectId); // 404 before any lock is taken
     if (await deps.locks.claim(project.id, lock)) {
-      let release = true;
+      let keepLock = false;
       try {
         return await change(await readProject(deps, ownerId, project.id));
       } catch (error) {
         if (!(error instanceof HalfDoneChange)) throw error;
-        release = false;
+        keepLock = await levelVersions(deps, ownerId, project.id).then(() => false, () => true);
         throw error.reason;
       } finally {
-        if (release) await deps.locks.release(project.id, lock.writeId);
+        if (!keepLock) await deps.locks.release(project.id, lock.writeId);
       }
     }
     const held = await deps.locks.find(project.id);

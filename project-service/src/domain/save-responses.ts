@@ -46,11 +46,12 @@ export async function saveResponses(deps: ProjectDeps, ownerId: string, projectI
     checkIfMatch(current, ifMatch);
     const version = current.contentVersion + 1;
     const now = deps.now();
-    await deps.answers.save(current.id, writes, version, now);
     try {
+      await deps.answers.save(current.id, writes, version, now);
       return await deps.projects.setContentVersion(current.id, version, now);
     } catch (error) {
-      throw new HalfDoneChange(error); // the answers are saved, the version is not: keep the lock until it is levelled
+      // Even a failed answer write may have landed (the connection cut after the write): see HalfDoneChange.
+      throw new HalfDoneChange(error);
     }
   });
   if (!project) throw projectNotFound(); // deleted by the user-deletion handler meanwhile

@@ -15,7 +15,7 @@ function fakeDeps() {
   const answerSet: AnswerSet = { answers: [], version: 0 };
   const locks = new Map<string, ProjectLock>();
   const published: number[] = [];
-  const failures = { setContentVersion: 0 };
+  const failures = { setContentVersion: 0, answersSaveAfterWriting: 0 };
   const captured = createCapturingLogger('fake');
   const deps = {
     projects: {
@@ -35,6 +35,7 @@ function fakeDeps() {
           else byField.set(fieldId, { fieldId, value, updatedAt: now });
         }
         Object.assign(answerSet, { answers: [...byField.values()], version });
+        if (failures.answersSaveAfterWriting-- > 0) throw new Error('connection reset after the write');
       },
     },
     locks: {
@@ -54,10 +55,10 @@ function fakeDeps() {
 }
 
 describe('saveResponses (domain, with fakes)', () => {
-  it('keeps the lock of a save whose version write failed, and levels the version before the next save', async () => {
+  it('keeps the lock of a save whose version write failed while the database stays down, and levels the version before the next save', async () => {
     const fake = fakeDeps();
     await saveResponses(fake.deps, 'ana', 'p1', [{ fieldId: GOAL, value: 'one' }]);
-    fake.failures.setContentVersion = 1;
+    fake.failures.setContentVersion = 2; // the save's write and the levelling right after it
     await expect(saveResponses(fake.deps, 'ana', 'p1', [{ fieldId: GOAL, value: 'two' }])).rejects.toThrow('database unavailable');
     expect(fake.answerSet.version).toBe(2); // the answers are stored, the project still says 1
     expect(fake.project.contentVersion).toBe(1);
@@ -70,6 +71,15 @@ describe('saveResponses (domain, with fakes)', () => {
     expect(fake.logs()).toContain('freeing the abandoned lock');
     expect(fake.locks.size).toBe(0);
     expect(fake.published).toEqual([1, 3]);
+  });
+
+  it('levels the version at once when a failed answer write did land, and frees the lock', async () => {
+    const fake = fakeDeps();
+    fake.failures.answersSaveAfterWriting = 1;
+    await expect(saveResponses(fake.deps, 'ana', 'p1', [{ fieldId: GOAL, value: 'landed' }])).rejects.toThrow('connection reset');
+    expect(fake.project.contentVersion).toBe(1);
+    expect(fake.locks.size).toBe(0);
+    expect((await saveResponses(fake.deps, 'ana', 'p1', [{ fieldId: GOAL, value: 'next' }])).project.contentVersion).toBe(2);
   });
 
   it('refuses a stale If-Match with the current version and writes nothing', async () => {
