@@ -6,6 +6,7 @@ import {
   natsRequest,
   openServiceRuntime,
   projectSnapshotSchema,
+  projectVersionSchema,
   publishEvent,
   runService,
   type Logger,
@@ -22,7 +23,7 @@ import { startRenderWorker, type RenderWorker } from './jobs/render-worker';
 import { startRetentionSweeper, type RetentionSweeper } from './jobs/retention-sweeper';
 import { countQueuedJobs, enqueueRenderJob, ensureWorkQueue } from './jobs/work-queue';
 import { startDeletionConsumers } from './messaging/deletion-consumers';
-import { PDF_JOB_UPDATED_SUBJECT, PROJECT_SNAPSHOT_SUBJECT } from './messaging/subjects';
+import { PDF_JOB_UPDATED_SUBJECT, PROJECT_SNAPSHOT_SUBJECT, PROJECT_VERSION_SUBJECT } from './messaging/subjects';
 import { createPdfMetrics } from './pdf-metrics';
 import { PdfRenderer } from './rendering/pdf-renderer';
 
@@ -70,6 +71,8 @@ export async function startPdfService(config: PdfConfig, logger?: Logger): Promi
     retentionMs,
     fetchSnapshot: (projectId, ownerId) =>
       natsRequest(nats, { subject: PROJECT_SNAPSHOT_SUBJECT, payload: { projectId, ownerId }, responseSchema: projectSnapshotSchema, timeoutMs: config.NATS_REQUEST_TIMEOUT_MS, metrics }),
+    fetchVersion: (projectId, ownerId) =>
+      natsRequest(nats, { subject: PROJECT_VERSION_SUBJECT, payload: { projectId, ownerId }, responseSchema: projectVersionSchema, timeoutMs: config.NATS_REQUEST_TIMEOUT_MS, metrics }),
     enqueue: (jobId, snapshot) =>
       enqueueRenderJob(nats, jobId, snapshot, () => typicalRenderSeconds * Math.max(1, config.PDF_JOB_QUEUE_LIMIT / Math.max(1, concurrency))),
     publishJobUpdated: (event) => publishEvent(nats, PDF_JOB_UPDATED_SUBJECT, event, `${event.jobId}:${event.status}`),

@@ -17,7 +17,7 @@ import { createProjectLockRepository } from './data/project-lock-repository';
 import { createProjectRepository } from './data/project-repository';
 import type { ProjectDeps } from './domain/project-deps';
 import { createProjectEventPublisher } from './messaging/project-event-publisher';
-import { serveSnapshots } from './messaging/snapshot-handler';
+import { serveSnapshots, serveVersions } from './messaging/snapshot-handler';
 import { consumeUserDeletions } from './messaging/user-deleted-handler';
 
 const MIGRATION_INTERVAL_MS = 60_000;
@@ -45,6 +45,7 @@ export async function startProjectService(config: ProjectConfig, logger?: Logger
   }, MIGRATION_INTERVAL_MS).unref();
   await ensureEventStream(runtime.nats);
   const snapshots = serveSnapshots(runtime.nats, deps);
+  const versions = serveVersions(runtime.nats, deps);
   const userDeletions = await consumeUserDeletions(runtime.nats, deps);
   const auth = tokenCheckOverNats(runtime);
   const app = createApp(runtime, { deps, auth, bodyLimit: config.MAX_BODY_SIZE, maxConcurrentWrites: config.MAX_CONCURRENT_WRITES });
@@ -53,6 +54,7 @@ export async function startProjectService(config: ProjectConfig, logger?: Logger
     beforeDisconnect: [
       ['answer row migration', async () => clearInterval(migrationTimer)],
       ['snapshot requests', () => snapshots.drain()],
+      ['version requests', () => versions.drain()],
       ['user deletions', () => userDeletions.stop()],
     ],
   });

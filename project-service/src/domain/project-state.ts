@@ -34,6 +34,16 @@ export async function readProject(deps: ProjectDeps, ownerId: string, projectId:
 }
 
 /**
+ * The content version a PDF of the project would show: the project's own, read without the answers, unless
+ * a change holds the project's lock (a save between its two writes, or one left half-done), when the
+ * answers' version counts too (see readProjectState).
+ */
+export async function readContentVersion(deps: ProjectDeps, ownerId: string, projectId: string): Promise<number> {
+  const [project, lock] = await Promise.all([readProject(deps, ownerId, projectId), deps.locks.find(projectId)]);
+  return lock ? (await readProjectState(deps, ownerId, projectId)).project.contentVersion : project.contentVersion;
+}
+
+/**
  * `If-Match`: the content versions the client last saw; undefined when it sent none (no condition). A
  * stale one is refused with 412 and the current version, and nothing is written.
  */

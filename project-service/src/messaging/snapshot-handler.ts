@@ -1,7 +1,8 @@
-import { projectSnapshotRequestSchema, serveRequests, type NatsHandle, type ProjectSnapshot } from '@playbook/shared';
+import { projectSnapshotRequestSchema, serveRequests, type NatsHandle, type ProjectSnapshot, type ProjectVersion } from '@playbook/shared';
 import type { ProjectDeps } from '../domain/project-deps';
 import { readResponses } from '../domain/save-responses';
-import { PROJECT_SNAPSHOT_SUBJECT, SNAPSHOT_QUEUE } from './subjects';
+import { readContentVersion } from '../domain/project-state';
+import { PROJECT_SNAPSHOT_SUBJECT, PROJECT_VERSION_SUBJECT, SNAPSHOT_QUEUE } from './subjects';
 
 /** Answers `project.v1.snapshot.get`: the project, its answers and versions, or a 404 reply when it is not the owner's. */
 export function serveSnapshots(nats: NatsHandle, deps: ProjectDeps): ReturnType<typeof serveRequests> {
@@ -26,5 +27,19 @@ export function serveSnapshots(nats: NatsHandle, deps: ProjectDeps): ReturnType<
         contentVersion: project.contentVersion,
       };
     },
+  });
+}
+
+/** Answers `project.v1.version.get`: the content and catalog versions only, so a cached PDF is found without reading the answers. */
+export function serveVersions(nats: NatsHandle, deps: ProjectDeps): ReturnType<typeof serveRequests> {
+  return serveRequests(nats, {
+    subject: PROJECT_VERSION_SUBJECT,
+    schema: projectSnapshotRequestSchema,
+    queue: SNAPSHOT_QUEUE,
+    logger: deps.logger,
+    handle: async ({ projectId, ownerId }): Promise<ProjectVersion> => ({
+      contentVersion: await readContentVersion(deps, ownerId, projectId),
+      catalogVersion: deps.catalog.version,
+    }),
   });
 }

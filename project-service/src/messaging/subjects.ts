@@ -3,11 +3,12 @@ export {
   PROJECT_DELETED_SUBJECT,
   PROJECT_SNAPSHOT_SUBJECT,
   PROJECT_UPDATED_SUBJECT,
+  PROJECT_VERSION_SUBJECT,
   USER_DELETED_SUBJECT,
   JWKS_SUBJECT,
 } from '@playbook/shared';
 
-/** Replicas share snapshot requests through this queue group. */
+/** Replicas share snapshot and version requests through this queue group. */
 export const SNAPSHOT_QUEUE = 'project-service';
 /** The durable JetStream consumer of user deletions. */
 export const USER_DELETED_DURABLE = 'project-service-user-deleted';

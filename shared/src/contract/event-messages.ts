@@ -39,6 +39,14 @@ export const projectSnapshotSchema = z.object({
 });
 export type ProjectSnapshot = z.infer<typeof projectSnapshotSchema>;
 
+/**
+ * The cache key's part of a snapshot, without the answers: what a cached PDF needs to be found. 404 like the
+ * snapshot when the project is not the owner's.
+ */
+export const PROJECT_VERSION_SUBJECT = 'project.v1.version.get';
+export const projectVersionSchema = projectSnapshotSchema.pick({ catalogVersion: true, contentVersion: true });
+export type ProjectVersion = z.infer<typeof projectVersionSchema>;
+
 export const PROJECT_UPDATED_SUBJECT = 'project.v1.project.updated';
 export const projectUpdatedEventSchema = z.object({ projectId: z.string(), ownerId: z.string(), contentVersion: z.number().int(), updatedAt: z.iso.datetime() });
 export type ProjectUpdatedEvent = z.infer<typeof projectUpdatedEventSchema>;
