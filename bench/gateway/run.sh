@@ -7,10 +7,12 @@
 # Every request carries the next of $TOKENS distinct valid tokens (default 20000, round robin, tokens.lua):
 # more than the 10,000 verified tokens the gateway remembers (oldest first out), so no token is still
 # remembered when it comes round again and every request through the checking gateway verifies its
-# signature (each wrk run resumes where the previous stopped, so warm-up and rounds never replay fresh
-# tokens). TOKENS=1 measures the other end: one token, verified once, then a cache hit.
+# signature (each wrk run resumes where the previous run against the same target stopped, so warm-up and
+# rounds never replay fresh tokens). TOKENS=1 measures the other end: one token, verified once, then a cache hit.
 # Rounds interleave the four targets (every other round in reverse order), so a change in machine load hits
-# them alike; the summary takes each target's median over the rounds.
+# them alike; the summary takes each target's median over the rounds. Beside the rates, each run records the
+# CPU time the server under test used per request (nginx: master and worker), a measure of its own cost that
+# a busy machine distorts far less than req/s.
 set -euo pipefail
 DURATION=${1:-5s}
 CONNECTIONS=${2:-50}
@@ -32,6 +34,17 @@ trap cleanup EXIT
 free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
 wait_port() { for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; exit 1; }
 start() { "$@" >>"$TMP/servers.log" 2>&1 & PIDS+=($!); }
+# CPU seconds (user + system) a server process and its children (nginx's worker) have used so far: divided by the
+# requests of a run, the CPU each request cost, which other engineers' load on the machine barely changes.
+cpu_seconds() {
+  local pids total=0 pid ticks
+  pids="$1 $(pgrep -P "$1" | tr '\n' ' ' || true)"
+  for pid in $pids; do
+    ticks=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+    total=$((total + ticks))
+  done
+  awk -v t="$total" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f", t / hz}'
+}
 
 (cd "$ROOT" && npx tsc -b gateway)
 
@@ -39,6 +52,7 @@ NATS_PORT=$(free_port); UPSTREAM_PORT=$(free_port); GW_ON_PORT=$(free_port); GW_
 start taskset -c "$SERVER_CPU" "$ROOT/.bin/nats-server" -a 127.0.0.1 -p "$NATS_PORT"
 wait_port "$NATS_PORT"
 start taskset -c "$SERVER_CPU" node "$HERE/upstream.mjs" "$UPSTREAM_PORT"
+UPSTREAM_PID=$!
 node "$HERE/token-issuer.mjs" "nats://127.0.0.1:$NATS_PORT" "$TOKENS" "$TMP/tokens.txt" >"$TMP/issuer.out" 2>>"$TMP/servers.log" & PIDS+=($!)
 for _ in $(seq 1 1200); do [ -s "$TMP/issuer.out" ] && break; sleep 0.1; done
 [ "$(cat "$TMP/issuer.out" 2>/dev/null)" = "ready $TOKENS" ] || { echo "token issuer not ready"; cat "$TMP/servers.log"; exit 1; }
@@ -50,12 +64,15 @@ gateway_env() {
 }
 # shellcheck disable=SC2046
 start env $(gateway_env "$GW_ON_PORT" on) taskset -c "$SERVER_CPU" node "$ROOT/gateway/dist/main.js"
+GW_ON_PID=$!
 # shellcheck disable=SC2046
 start env $(gateway_env "$GW_OFF_PORT" off) taskset -c "$SERVER_CPU" node "$ROOT/gateway/dist/main.js"
+GW_OFF_PID=$!
 
 mkdir -p "$TMP/nginx/tmp"
 sed -e "s/@NGINX_PORT@/$NGINX_PORT/" -e "s/@UPSTREAM_PORT@/$UPSTREAM_PORT/" "$HERE/nginx.conf" >"$TMP/nginx/nginx.conf"
 start taskset -c "$SERVER_CPU" nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf"
+NGINX_PID=$!
 for port in "$UPSTREAM_PORT" "$GW_ON_PORT" "$GW_OFF_PORT" "$NGINX_PORT"; do wait_port "$port"; done
 
 PATH_UNDER_TEST=/api/auth/me
@@ -66,31 +83,43 @@ done
 check=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$GW_ON_PORT$PATH_UNDER_TEST")
 [ "$check" = 401 ] || { echo "gateway (auth on) let a request without token through ($check)"; exit 1; }
 
-run() { # name port
+run() { # name port pid
   local url="http://127.0.0.1:$2$PATH_UNDER_TEST"
-  taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d3s -s "$HERE/tokens.lua" "$url" -- "$TMP/tokens.txt" "$TMP/tokens.next" >/dev/null # warm-up (JIT, pools)
-  taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency -s "$HERE/tokens.lua" "$url" -- "$TMP/tokens.txt" "$TMP/tokens.next" >"$TMP/$1.txt"
+  # One position in the token pool per target: had the other targets' runs advanced it too, the checking
+  # gateway would start a run among tokens it verified in its previous run and still remembers.
+  local position="$TMP/tokens.$2.next"
+  taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d3s -s "$HERE/tokens.lua" "$url" -- "$TMP/tokens.txt" "$position" >/dev/null # warm-up (JIT, pools)
+  local cpu_before
+  cpu_before=$(cpu_seconds "$3")
+  taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency -s "$HERE/tokens.lua" "$url" -- "$TMP/tokens.txt" "$position" >"$TMP/$1.txt"
+  local cpu_used
+  cpu_used=$(awk -v a="$cpu_before" -v b="$(cpu_seconds "$3")" 'BEGIN {printf "%.2f", b - a}')
   local rps p50 p99 errors
   rps=$(awk '/Requests\/sec/ {print $2}' "$TMP/$1.txt")
   p50=$(awk '$1 == "50%" {print $2}' "$TMP/$1.txt")
   p99=$(awk '$1 == "99%" {print $2}' "$TMP/$1.txt")
   errors=$(awk '/Non-2xx|Socket errors/ {print}' "$TMP/$1.txt" | tr '\n' ' ')
-  printf '| %s | %s | %s | %s | %s | %s |\n' "$round" "$1" "$rps" "$p50" "$p99" "${errors:-none}"
-  local total failed
+  local total failed cpu_per_request
   total=$(awk '/requests in/ {print $1}' "$TMP/$1.txt")
   failed=$(awk '/Non-2xx/ {n += $NF} /Socket errors/ {gsub(",", ""); n += $4 + $6 + $8 + $10} END {print n + 0}' "$TMP/$1.txt")
-  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$rps" "$p50" "$p99" "$total" "$failed" >>"$TMP/results.tsv"
+  cpu_per_request=$(awk -v cpu="$cpu_used" -v n="$total" 'BEGIN {printf "%.0f", (n > 0 ? cpu * 1e6 / n : 0)}')
+  printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$round" "$1" "$rps" "$p50" "$p99" "$cpu_per_request" "${errors:-none}"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$rps" "$p50" "$p99" "$total" "$failed" "$cpu_per_request" >>"$TMP/results.tsv"
 }
 
 echo "machine: $(nproc) CPUs, $(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | xargs); $(node --version); $(nginx -v 2>&1); $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "wrk -t1 -c$CONNECTIONS -d$DURATION, GET $PATH_UNDER_TEST (1 KB JSON), $TOKENS distinct tokens round robin, servers on CPU $SERVER_CPU, wrk on CPU $LOAD_CPU"
 echo
-echo '| round | target | req/s | p50 | p99 | errors |'
-echo '|---|---|---|---|---|---|'
-TARGETS=("gateway, token checked|$GW_ON_PORT" "gateway, GATEWAY_AUTH=off|$GW_OFF_PORT" "service directly|$UPSTREAM_PORT" "nginx proxy|$NGINX_PORT")
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+echo '| round | target | req/s | p50 | p99 | server CPU µs/request | errors |'
+echo '|---|---|---|---|---|---|---|'
+TARGETS=("gateway, token checked|$GW_ON_PORT|$GW_ON_PID" "gateway, GATEWAY_AUTH=off|$GW_OFF_PORT|$GW_OFF_PID" "service directly|$UPSTREAM_PORT|$UPSTREAM_PID" "nginx proxy|$NGINX_PORT|$NGINX_PID")
 for round in $(seq 1 "$ROUNDS"); do
   order=(0 1 2 3); [ $((round % 2)) -eq 0 ] && order=(3 2 1 0)
-  for i in "${order[@]}"; do run "${TARGETS[$i]%|*}" "${TARGETS[$i]#*|}"; done
+  for i in "${order[@]}"; do IFS='|' read -r name port pid <<<"${TARGETS[$i]}"; run "$name" "$port" "$pid"; done
 done
+echo
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 node "$HERE/summarize.mjs" "$TMP/results.tsv"

@@ -32,6 +32,7 @@ export { listen, openServiceRuntime, type ServiceRuntime } from './lifecycle/ser
 
 export * from './auth/access-token';
 export { authMiddleware, type AuthMiddlewareOptions } from './auth/auth-middleware';
+export { AccessTokenRejectedError, verifyAccessToken, type AccessTokenRejection, type AccessTokenVerifierOptions } from './auth/access-token-verifier';
 export { createJwksKeyStore, createNatsKeyStore, type KeyStore } from './auth/jwks-key-store';
 export { tokenCheckOverNats } from './auth/token-check';
 
