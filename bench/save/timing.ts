@@ -1,0 +1,37 @@
+import { execFileSync } from 'node:child_process';
+import { cpus, loadavg, totalmem } from 'node:os';
+
+/** The value at percentile `p` (0–100) of `values`, nearest rank. */
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+/** p50 and p95 of a sample, in ms, with its size. */
+export function summarize(durations: number[]): { n: number; p50: number; p95: number } {
+  return { n: durations.length, p50: percentile(durations, 50), p95: percentile(durations, 95) };
+}
+
+/** Runs `fn` `count` times one after another; the duration of each call in ms. */
+export async function timeEach(count: number, fn: (index: number) => Promise<unknown>): Promise<number[]> {
+  const durations: number[] = [];
+  for (let index = 0; index < count; index += 1) {
+    const started = performance.now();
+    await fn(index);
+    durations.push(performance.now() - started);
+  }
+  return durations;
+}
+
+export const formatMs = (value: number) => (Number.isFinite(value) ? `${value.toFixed(value < 10 ? 2 : value < 100 ? 1 : 0)} ms` : '—');
+
+/** What the numbers were measured on: the machine, and how busy it was (other work shares it). */
+export function machine() {
+  return {
+    cpus: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
+    memoryGb: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    uptime: execFileSync('uptime', { encoding: 'utf8' }).trim(),
+    loadavg: loadavg().map((value) => Number(value.toFixed(2))),
+  };
+}
