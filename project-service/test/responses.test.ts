@@ -70,6 +70,16 @@ describe('project-service answers over HTTP', () => {
     expect(Object.values(answerSet?.answers as object).map((entry: { fieldId: string }) => entry.fieldId).sort()).toEqual([NOTES, GOAL].sort());
   });
 
+  it('accepts a first save that only removes answers, and reads the project as empty afterwards', async () => {
+    const project = await newProject('blank');
+    const saved = await put('blank', project.id, [{ fieldId: GOAL, value: '' }, { fieldId: SAYS, value: '  ' }]);
+    expect(saved.status).toBe(200);
+    expect(await saved.json()).toMatchObject({ saved: 0, removed: 2, project: { contentVersion: 1 } });
+    const read = await service.as('blank').get(`/api/projects/${project.id}/responses`);
+    expect(read.status).toBe(200);
+    expect(await read.json()).toEqual({ items: [] });
+  });
+
   it('saves and then replaces an answer to every field of the catalog in one PUT each', async () => {
     const project = await newProject('full');
     const everyField = listPlaybookFields().map(({ field }) => field.id);

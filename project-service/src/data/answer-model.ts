@@ -14,8 +14,8 @@ export interface StoredAnswerEntry {
  */
 export interface AnswerSetDocument {
   _id: Types.ObjectId;
-  /** Keyed by `answerKey(fieldId)`. */
-  answers: Record<string, StoredAnswerEntry>;
+  /** Keyed by `answerKey(fieldId)`; absent when the only save so far removed answers. */
+  answers?: Record<string, StoredAnswerEntry>;
   /** The project's content version this save made; see project-repository.ts for how the two are read. */
   version: number;
   updatedAt: Date;

@@ -22,7 +22,8 @@ export function createAnswerRepository(connection: Connection) {
       const _id = toObjectId(projectId);
       const doc = _id && (await answerSets.findOne({ _id }).lean());
       if (!doc) return undefined;
-      return { answers: Object.values(doc.answers), version: doc.version };
+      // A first save that only removes answers creates the document without any.
+      return { answers: Object.values(doc.answers ?? {}), version: doc.version };
     },
 
     /**
