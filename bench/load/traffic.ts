@@ -135,6 +135,13 @@ export async function createUsers(baseUrl: string, count: number, concurrency = 
   return users.sort((a, b) => a.index - b.index);
 }
 
+/**
+ * Each virtual user's own client address, as the ingress would forward it: with TRUSTED_PROXY_HOPS=1 the
+ * gateway's per-IP limits then count each user apart, as they would for people on their own machines (the
+ * gateway replaces the header with the address it derived, so without trusted hops it changes nothing).
+ */
+export const clientAddress = (index: number) => `10.${(index >> 16) & 255}.${(index >> 8) & 255}.${index & 255}`;
+
 /** The value save `seq` of user `user` puts in field `i`: text no other save writes, with a recoverable sequence number. */
 export const answerValue = (user: number, seq: number, i: number) =>
   `seq:${seq} user ${user} — note ${i}: Nutzer erzählen, dass der Ablauf zu lang ist; 用户希望更快 ✨\nsecond line of the answer for field ${i}`;
@@ -170,7 +177,7 @@ export function startTraffic(options: TrafficOptions): TrafficRun {
     sent++;
     pending.add(onWire);
     const result = await http(method, `${baseUrl}${path}`, {
-      headers: { authorization: `Bearer ${user.session.accessToken}`, 'x-request-id': requestId },
+      headers: { authorization: `Bearer ${user.session.accessToken}`, 'x-request-id': requestId, 'x-forwarded-for': clientAddress(user.index) },
       body,
       timeoutMs,
       agent,

@@ -27,7 +27,7 @@ describe('the PDF job store against the real database', () => {
 
   it('finds the newest job of a cache key, including jobs stored before the key index existed', async () => {
     // As an earlier version left them: jobs only, no pdf_jobs_by_key.
-    await db.connection.collection('pdf_jobs').insertMany([job('old', 'k1', 30), job('newer', 'k1', 10), job('other', 'k2', 5, 'failed')]);
+    await db.connection.collection<ReturnType<typeof job>>('pdf_jobs').insertMany([job('old', 'k1', 30), job('newer', 'k1', 10), job('other', 'k2', 5, 'failed')]);
     const jobs = new JobRepository(db.connection);
     await jobs.init();
     expect((await jobs.findLatestForKey('k1', ['done']))?.jobId).toBe('newer');

@@ -2,7 +2,7 @@ import { createUsers, errorWindow, readSettledResponses, savesInFlightAt, startT
 import type { TestStack } from '../support/stack';
 import { STACK_SERVICES } from '../support/stack';
 import { answers, ApiClient, FIELD_IDS, sleep } from './support/api-client';
-import { describeSamples, health, recordResult, startedBetween } from './support/fault-helpers';
+import { collectErrorLines, describeSamples, health, recordResult, startedBetween, writeResultLog } from './support/fault-helpers';
 import { http } from './support/http-client';
 import { pidOf, pollUntil, stackPids, startSystemStack } from './support/system-stack';
 
@@ -16,6 +16,8 @@ const RECOVERY_LIMIT_MS = Number(process.env.DB_RECOVERY_LIMIT_MS ?? 30_000);
 
 describe('the database killed (SIGKILL) mid-write and restarted under light load', () => {
   let stack: TestStack;
+  /** The services' error lines (a 500 is logged with its cause), kept in .bin/system-results/database-outage-errors.log. */
+  const errors = collectErrorLines(500);
   let api: ApiClient;
   let users: VirtualUser[];
   let bulkStop = false;
@@ -23,7 +25,7 @@ describe('the database killed (SIGKILL) mid-write and restarted under light load
   /** 5xx answers that are not the mapped 503 "database unavailable" (logged with their cause by the service). */
   const unexpectedErrors: string[] = [];
   beforeAll(async () => {
-    stack = await startSystemStack({ load: true, ownDatabase: true, env: process.env.STACK_LOG_LEVEL ? { LOG_LEVEL: process.env.STACK_LOG_LEVEL } : {} });
+    stack = await startSystemStack({ load: true, ownDatabase: true, env: process.env.STACK_LOG_LEVEL ? { LOG_LEVEL: process.env.STACK_LOG_LEVEL } : {}, onOutput: errors.onOutput });
     api = new ApiClient(stack.gatewayUrl);
     // The database lines of every service, kept whole for a failure message (the stack keeps only the tail).
     for (const name of STACK_SERVICES) {
@@ -37,6 +39,7 @@ describe('the database killed (SIGKILL) mid-write and restarted under light load
     users = await createUsers(stack.gatewayUrl, 4);
   }, 120_000);
   afterAll(async () => {
+    writeResultLog('database-outage-errors.log', errors.lines);
     bulkStop = true;
     await stopAllTraffic();
     await stack?.stop();

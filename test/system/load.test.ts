@@ -20,7 +20,8 @@ const MAX_429_SHARE = Number(process.env.LOAD_MAX_429_SHARE ?? 0.01);
 describe(`load: ${USERS} concurrent users for ${DURATION_MS / 1000} s, realistic mix, ${THINK_MS} ms think time`, () => {
   let stack: TestStack;
   beforeAll(async () => {
-    stack = await startSystemStack({ load: true });
+    // The default limits, as production runs them: behind one trusted proxy hop, each user from its own address.
+    stack = await startSystemStack({ env: { TRUSTED_PROXY_HOPS: '1' } });
   }, 120_000);
   afterAll(async () => {
     await stopAllTraffic();

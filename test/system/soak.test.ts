@@ -1,6 +1,6 @@
 import { createUsers, startTraffic, summarize, verifyAnswers, stopAllTraffic } from '../../bench/load/traffic';
 import type { TestStack } from '../support/stack';
-import { describeSamples, recordResult } from './support/fault-helpers';
+import { collectErrorLines, describeSamples, recordResult } from './support/fault-helpers';
 import { FULL, openHandles, rssKib, stackPids, startSystemStack } from './support/system-stack';
 
 /**
@@ -14,12 +14,15 @@ const soak = FULL || process.env.SOAK_SECONDS ? describe : describe.skip;
 
 soak(`soak: a steady rate for ${SOAK_MS / 1000} s`, () => {
   let stack: TestStack;
+  /** The services' error lines, shown when the soak ends: after a failure the only trace of its cause. */
+  const errors = collectErrorLines();
   beforeAll(async () => {
     // pdf-service keeps recent PDFs in a bounded in-memory cache (PDF_MEMORY_CACHE_MB, 64 by default); filling
     // it is growth by design, not a leak, so the soak uses a small one that is full within the warm-up.
-    stack = await startSystemStack({ load: true, ownDatabase: true, env: { PDF_MEMORY_CACHE_MB: '2' } });
+    stack = await startSystemStack({ load: true, ownDatabase: true, env: { PDF_MEMORY_CACHE_MB: '2' }, onOutput: errors.onOutput });
   }, 120_000);
   afterAll(async () => {
+    if (errors.lines.length > 0) console.warn(`error lines logged by the services during the soak:\n${errors.lines.join('\n')}`);
     await stopAllTraffic();
     await stack?.stop();
   }, 60_000);
@@ -40,7 +43,8 @@ soak(`soak: a steady rate for ${SOAK_MS / 1000} s`, () => {
     }
     const samples = await traffic.done;
     const summary = summarize(samples);
-    const data = await verifyAnswers(stack.gatewayUrl, users);
+    // Recorded even when the check throws (a read that fails), so a failed soak still leaves its numbers.
+    const data = await verifyAnswers(stack.gatewayUrl, users).catch((error: unknown) => error as Error);
     // Medians over a minute, so the garbage collectors' sawtooth does not decide: the minute after warm-up
     // against the last minute.
     const windowMs = Math.min(60_000, SOAK_MS / 5);
@@ -66,8 +70,10 @@ soak(`soak: a steady rate for ${SOAK_MS / 1000} s`, () => {
       routes: summary.routes,
       processes,
       series,
-      lostWrites: data.lost,
+      lostWrites: data instanceof Error ? undefined : data.lost,
+      saves: data instanceof Error ? data.message : data,
     });
+    if (data instanceof Error) throw data;
     expect(describeSamples(samples.filter((s) => s.status < 200 || s.status >= 300).slice(0, 20))).toBe('');
     expect(data.details).toEqual([]);
     for (const p of processes) {

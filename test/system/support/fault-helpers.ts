@@ -2,7 +2,7 @@ import { writeFileSync, mkdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Sample } from '../../../bench/load/traffic';
 import { STACK_SERVICES, type StackServiceName, type TestStack } from '../../support/stack';
-import { answers, type ApiClient, type Session } from './api-client';
+import { answers, FIELD_IDS, type ApiClient, type Session } from './api-client';
 import { http, jsonOf, type HttpResult } from './http-client';
 import { pollUntil } from './system-stack';
 
@@ -41,12 +41,14 @@ export const inFlightAt = (samples: Sample[], instant: number) => samples.filter
 export const describeSamples = (samples: Sample[]) =>
   samples.map((s) => `${s.route} → ${s.status || s.error} in ${Math.round(s.ms)} ms (t=${s.startedAt})`).join('\n');
 
+const RESULTS_DIR = resolve(__dirname, '../../../.bin/system-results');
+
 /**
  * Measured numbers of a system run, kept in .bin/system-results/<name>.json for docs/reliability.md
  * (the last run of each test wins; the file is merged so one test may add several entries).
  */
 export function recordResult(name: string, key: string, value: unknown): void {
-  const dir = resolve(__dirname, '../../../.bin/system-results');
+  const dir = RESULTS_DIR;
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${name}.json`);
   const existing = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
@@ -65,8 +67,12 @@ export function recordResult(name: string, key: string, value: unknown): void {
  */
 export const isLockRetry = (s: Sample) => s.status === 409 && /^(GET|PUT|PATCH|DELETE) \/api\/projects\/:id/.test(s.route);
 
-/** Fields in a slow request's batch: a save of a few hundred milliseconds, seconds on a saturated machine. */
-export const SLOW_BATCH_FIELDS = 16;
+/**
+ * Fields in a slow request's batch: every field of the playbook. Since a save is one write of one document,
+ * 16 fields were saved within the 150 ms a fault test waits before its fault (measured: answered 63 ms
+ * before the kill), so the fault no longer landed on a save in progress.
+ */
+export const SLOW_BATCH_FIELDS = FIELD_IDS.length;
 
 /** A request sent to keep a service busy when a fault lands: `marker` starts each value of a bulk save. */
 export interface SlowRequest {
@@ -120,4 +126,24 @@ export function watchLoggedRequestIds(stack: TestStack, name: StackServiceName):
     }
   });
   return ids;
+}
+
+/**
+ * Collects the services' error and fatal log lines (a 500 is logged with its cause) for `onOutput` of the stack,
+ * so a test can show them when it ends: after a failure they are the only trace of the cause.
+ */
+export function collectErrorLines(limit = 50): { lines: string[]; onOutput: (service: StackServiceName, stream: 'stdout' | 'stderr', chunk: Buffer) => void } {
+  const lines: string[] = [];
+  return {
+    lines,
+    onOutput: (service, _stream, chunk) => {
+      for (const line of chunk.toString().split('\n')) if (/"level":"(error|fatal)"/.test(line) && lines.length < limit) lines.push(`${service}: ${line.slice(0, 2_000)}`);
+    },
+  };
+}
+
+/** Writes lines next to the recorded results (`.bin/system-results/<file>`), e.g. the error lines of a run. */
+export function writeResultLog(file: string, lines: string[]): void {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  writeFileSync(join(RESULTS_DIR, file), lines.length ? `${lines.join('\n')}\n` : '');
 }
