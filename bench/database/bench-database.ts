@@ -8,10 +8,10 @@
  *
  *   BENCH_BACKENDS='sqlite=mongodb://…=<pids> postgresql=mongodb://…=<pids>' npx tsx bench/database/bench-database.ts [--samples 50]
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MongoClient, ObjectId, type Db } from 'mongodb';
-import { formatMs, machine, summarize, timeEach } from '../save/timing';
+import { formatMs, machine, processTreeMemoryMb, summarize, timeEach } from '../support/measure';
 
 const ROOT = resolve(__dirname, '../..');
 const flag = (name: string, fallback: number) => {
@@ -98,39 +98,9 @@ function operations(backend: Backend, size: number): Record<Operation, (sample: 
   };
 }
 
-/** Resident and proportional memory of the processes and all their descendants, in MB. */
 function memoryMb(rootPids: number[]): { rss: number; pss: number } {
-  const parents = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      /* exited meanwhile */
-    }
-  }
-  const tree = new Set(rootPids);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const [pid, ppid] of parents) {
-      if (tree.has(pid) || !tree.has(ppid)) continue;
-      tree.add(pid);
-      grew = true;
-    }
-  }
-  let rss = 0;
-  let pss = 0;
-  for (const pid of tree) {
-    try {
-      const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-      rss += Number(/^Rss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
-      pss += Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
-    } catch {
-      /* exited meanwhile */
-    }
-  }
-  return { rss: Math.round(rss / 1024), pss: Math.round(pss / 1024) };
+  const { rss, pss } = processTreeMemoryMb(rootPids);
+  return { rss: Math.round(rss), pss: Math.round(pss) };
 }
 
 function parseBackends(spec: string | undefined): Array<{ name: string; url: string; pids: number[] }> {

@@ -7,7 +7,7 @@
  *   npx tsx bench/pdf/bench-pdf.ts [--renders 30] [--docs 24] [--soak 1000] [--no-write]
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { connectNats, createLogger, natsRequest, playbookCatalog, PROJECT_SNAPSHOT_SUBJECT, projectSnapshotSchema } from '@playbook/shared';
@@ -21,6 +21,7 @@ import { startNatsServer } from '../../test/support/nats-server';
 import { freePort, startProcess, type StartedProcess } from '../../test/support/processes';
 import { createTestTokenIssuer } from '../../test/support/test-tokens';
 import type { Page } from 'puppeteer-core';
+import { percentile, processTreeMemoryMb, timeEach } from '../support/measure';
 
 const ROOT = resolve(__dirname, '../..');
 const arg = (name: string, fallback: number) => {
@@ -32,22 +33,8 @@ const DOCS = arg('docs', 24);
 const SOAK = arg('soak', 1000);
 const WRITE = !process.argv.includes('--no-write');
 
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-};
 const ms = (value: number) => `${value.toFixed(value < 20 ? 1 : 0)} ms`;
 const log = (line: string) => process.stdout.write(`${line}\n`);
-
-async function timeEach(count: number, fn: (index: number) => Promise<unknown>): Promise<number[]> {
-  const durations: number[] = [];
-  for (let index = 0; index < count; index += 1) {
-    const started = performance.now();
-    await fn(index);
-    durations.push(performance.now() - started);
-  }
-  return durations;
-}
 
 /** Runs `total` jobs with `clients` loops pulling from one counter; documents per second. */
 async function throughput(clients: number, total: number, job: (index: number) => Promise<unknown>): Promise<number> {
@@ -73,36 +60,7 @@ async function withFree<T, R>(pool: T[], use: (item: T) => Promise<R>): Promise<
 }
 
 /** Proportional set size of a process and all its descendants (Chromium's renderers, zygotes…), in MB. */
-function treePssMb(rootPid: number): number {
-  const parents = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      /* exited meanwhile */
-    }
-  }
-  const tree = new Set([rootPid]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const [pid, ppid] of parents) {
-      if (tree.has(pid) || !tree.has(ppid)) continue;
-      tree.add(pid);
-      grew = true;
-    }
-  }
-  let kb = 0;
-  for (const pid of tree) {
-    try {
-      kb += Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
-    } catch {
-      /* exited meanwhile */
-    }
-  }
-  return kb / 1024;
-}
+const treePssMb = (rootPid: number) => processTreeMemoryMb([rootPid]).pss;
 
 async function waitReady(url: string, proc: StartedProcess, name: string): Promise<void> {
   for (let attempt = 0; attempt < 300; attempt += 1) {

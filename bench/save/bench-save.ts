@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { MongoClient, ObjectId, type Db, type Document } from 'mongodb';
 import { startStack, type TestStack } from '../../test/support/stack';
 import { ApiClient, FIELD_IDS, answers, expectStatus, type Session } from '../../test/system/support/api-client';
-import { formatMs, machine, summarize, timeEach } from './timing';
+import { formatMs, machine, summarize, timeEach } from '../support/measure';
 
 const ROOT = resolve(__dirname, '../..');
 const flag = (name: string, fallback: number) => {

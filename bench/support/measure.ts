@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 
 /** The value at percentile `p` (0–100) of `values`, nearest rank. */
@@ -34,4 +35,42 @@ export function machine() {
     uptime: execFileSync('uptime', { encoding: 'utf8' }).trim(),
     loadavg: loadavg().map((value) => Number(value.toFixed(2))),
   };
+}
+
+/**
+ * Resident and proportional memory of the processes and all their descendants (Chromium's renderers and
+ * zygotes, PostgreSQL's backends…), in MB; PSS splits shared pages fairly between the processes sharing them.
+ */
+export function processTreeMemoryMb(rootPids: number[]): { rss: number; pss: number } {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  const tree = new Set(rootPids);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [pid, ppid] of parents) {
+      if (tree.has(pid) || !tree.has(ppid)) continue;
+      tree.add(pid);
+      grew = true;
+    }
+  }
+  let rss = 0;
+  let pss = 0;
+  for (const pid of tree) {
+    try {
+      const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+      rss += Number(/^Rss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
+      pss += Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return { rss: rss / 1024, pss: pss / 1024 };
 }
