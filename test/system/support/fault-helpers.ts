@@ -74,6 +74,9 @@ export const isLockRetry = (s: Sample) => s.status === 409 && /^(GET|PUT|PATCH|D
  */
 export const SLOW_BATCH_FIELDS = FIELD_IDS.length;
 
+/** How long the second half of a slow save's body waits (see prepareSlowRequests). */
+export const SLOW_UPLOAD_MS = 2_000;
+
 /** A request sent to keep a service busy when a fault lands: `marker` starts each value of a bulk save. */
 export interface SlowRequest {
   what: string;
@@ -90,10 +93,10 @@ export interface SlowRequest {
  * by the bulk saves it proxies. Preparing (projects, answers to render) happens before the traffic starts.
  */
 export async function prepareSlowRequests(api: ApiClient, session: Session, name: StackServiceName): Promise<() => SlowRequest[]> {
-  const send = (what: string, method: string, path: string, body: unknown, extra: Partial<SlowRequest> = {}): SlowRequest => ({
+  const send = (what: string, method: string, path: string, body: unknown, extra: Partial<SlowRequest> = {}, halfBodyDelayMs?: number): SlowRequest => ({
     what,
     startedAt: Date.now(),
-    answer: api.call(method, path, { token: session.accessToken, body, timeoutMs: 30_000, agent: false }),
+    answer: api.call(method, path, { token: session.accessToken, body, timeoutMs: 30_000, agent: false, halfBodyDelayMs }),
     ...extra,
   });
   if (name === 'auth-service') return () => [1, 2, 3, 4].map(() => send('login', 'POST', '/api/auth/login', { email: session.email, password: session.password }));
@@ -106,7 +109,9 @@ export async function prepareSlowRequests(api: ApiClient, session: Session, name
   return () =>
     projectIds.map((projectId) => {
       const marker = `bulk ${name} ${projectId}`;
-      return send('bulk save', 'PUT', `/api/projects/${projectId}/responses`, { responses: answers(SLOW_BATCH_FIELDS, (id) => `${marker} ${id}`) }, { projectId, marker });
+      // A save is one quick write now: its body arrives in two halves 2 s apart, so the save is surely still in
+      // progress (being received) when a fault comes 150 ms after it was sent, on an idle machine as on a busy one.
+      return send('bulk save', 'PUT', `/api/projects/${projectId}/responses`, { responses: answers(SLOW_BATCH_FIELDS, (id) => `${marker} ${id}`) }, { projectId, marker }, SLOW_UPLOAD_MS);
     });
 }
 

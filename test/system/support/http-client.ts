@@ -17,6 +17,11 @@ export interface HttpOptions {
   body?: unknown;
   timeoutMs?: number;
   agent?: Agent | false;
+  /**
+   * Sends the first half of the body at once and the rest this many ms later, like a client on a slow
+   * uplink: the request is surely in progress at the server meanwhile, however fast it would answer.
+   */
+  halfBodyDelayMs?: number;
 }
 
 /** Keep-alive like a browser; the load harness passes its own bounded agent. */
@@ -65,7 +70,14 @@ export function http(method: string, url: string, options: HttpOptions = {}): Pr
     req.on('error', (error: NodeJS.ErrnoException) =>
       finish({ status: 0, headers: {}, body: Buffer.alloc(0), error: error.code ?? error.message }),
     );
-    req.end(payload);
+    if (payload && options.halfBodyDelayMs !== undefined) {
+      const half = Math.floor(payload.length / 2);
+      req.write(payload.subarray(0, half));
+      const rest = setTimeout(() => req.end(payload.subarray(half)), options.halfBodyDelayMs);
+      req.on('close', () => clearTimeout(rest));
+    } else {
+      req.end(payload);
+    }
   });
 }
 
