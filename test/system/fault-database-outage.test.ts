@@ -1,3 +1,4 @@
+import { listPlaybookFields } from '@playbook/shared';
 import { createUsers, errorWindow, readSettledResponses, savesInFlightAt, startTraffic, verifyAnswers, type VirtualUser, stopAllTraffic } from '../../bench/load/traffic';
 import type { TestStack } from '../support/stack';
 import { STACK_SERVICES } from '../support/stack';
@@ -13,6 +14,15 @@ const MAX_WAIT_MS = 12_000;
 const LOCK_STALE_MS = 15_000;
 /** Every service reconnects by itself within this time after the database is back. */
 const RECOVERY_LIMIT_MS = Number(process.env.DB_RECOVERY_LIMIT_MS ?? 30_000);
+
+
+const MAX_LENGTH = new Map(listPlaybookFields().map(({ field }) => [field.id, field.maxLength]));
+/**
+ * A bulk save's value for one field: its save's number, then filler up to the field's limit. Every field full
+ * (~480 KB a save) keeps the database busy writing long enough for the kill to land on a write in progress;
+ * a save of short values is one write of a few ms, done before the kill on an idle machine.
+ */
+const bulkValue = (seq: number, fieldId: string) => `bulk:${seq} ${fieldId} `.padEnd(MAX_LENGTH.get(fieldId) ?? 0, 'filler ');
 
 describe('the database killed (SIGKILL) mid-write and restarted under light load', () => {
   let stack: TestStack;
@@ -54,7 +64,7 @@ describe('the database killed (SIGKILL) mid-write and restarted under light load
       for (let seq = 1; seq <= 500 && !bulkStop; seq++) {
         const save: (typeof bulkSaves)[number] = { seq, status: 0, startedAt: Date.now() };
         bulkSaves.push(save);
-        const result = await api.putResponses(bulkUser.session, bulkUser.projectId, answers(FIELD_IDS.length, (id) => `bulk:${seq} ${id}`));
+        const result = await api.putResponses(bulkUser.session, bulkUser.projectId, answers(FIELD_IDS.length, (id) => bulkValue(seq, id)));
         Object.assign(save, { status: result.status, endedAt: Date.now() });
         await sleep(50);
       }
@@ -131,7 +141,7 @@ describe('the database killed (SIGKILL) mid-write and restarted under light load
     expect({ fields: stored.length, saves: [...storedSeqs] }).toEqual({ fields: FIELD_IDS.length, saves: [expect.any(String)] });
     expect(storedSave!.seq).toBeGreaterThanOrEqual(ackedBulk.at(-1)?.seq ?? 0);
     expect(storedSave!.status === 200 || storedSave!.status === 0 || storedSave!.status >= 500).toBe(true);
-    expect(stored.every((item) => item.value === `bulk:${storedSave!.seq} ${item.fieldId}`)).toBe(true);
+    expect(stored.every((item) => item.value === bulkValue(storedSave!.seq, item.fieldId))).toBe(true);
     // Every acknowledged save of the other users is there, each one on its own.
     const data = await verifyAnswers(stack.gatewayUrl, users.slice(1));
     expect(data.details).toEqual([]);
