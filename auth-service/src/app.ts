@@ -1,9 +1,9 @@
-import { createServiceApp, type ServiceRuntime } from '@playbook/shared';
+import { createServiceApp, type ServiceRuntime } from '@playbook/kit';
 import type Koa from 'koa';
 import type { AuthConfig } from './config';
 import type { AuthDeps } from './domain/auth-deps';
 import type { KeyRing } from './domain/key-ring';
-import { createAuthRouter } from './routes/auth-routes';
+import { authRoutes } from './routes/auth-routes';
 
 export interface AuthAppDeps {
   runtime: ServiceRuntime;
@@ -21,7 +21,7 @@ export function createApp({ runtime, config, deps, keyRing }: AuthAppDeps): Koa 
     bodyLimit: '16kb',
     trustedProxyHops: config.TRUSTED_PROXY_HOPS,
   });
-  const router = createAuthRouter({ deps, keyRing });
+  const router = authRoutes({ deps, keyRing });
   app.use(router.routes()).use(router.allowedMethods());
   return app;
 }

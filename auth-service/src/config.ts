@@ -1,4 +1,6 @@
-import { baseConfigSchema, envPort, envPositiveInt } from '@playbook/shared';
+import { baseConfigSchema, envPort, envPositiveInt } from '@playbook/kit';
+import { databaseConfigShape } from '@playbook/kit/mongo';
+import { serviceByName } from '@playbook/contract';
 import { z } from 'zod';
 
 const atLeast = (minimum: number, fallback: number) => z.coerce.number().int().min(minimum).default(fallback);
@@ -6,8 +8,8 @@ const atLeast = (minimum: number, fallback: number) => z.coerce.number().int().m
 /** Every variable auth-service reads; see README.md and .env.example. */
 export const authConfigSchema = baseConfigSchema
   .extend({
-    PORT: envPort(8081),
-    MONGO_DB: z.string().min(1).default('auth'),
+    PORT: envPort(serviceByName('auth').port),
+    ...databaseConfigShape(serviceByName('auth').database),
     /** Proxies in front (the gateway) whose X-Forwarded-For entry is trusted for the client IP. */
     TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(1),
     ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(900),

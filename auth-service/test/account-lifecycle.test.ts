@@ -1,4 +1,6 @@
-import { auditEventSchema, connectNats, createLogger, decodeJson, userDeletedEventSchema, type NatsHandle } from '@playbook/shared';
+import { auditEventSchema, userDeletedEventSchema } from '@playbook/contract';
+import { createLogger } from '@playbook/kit';
+import { connectNats, decodeJson, type NatsHandle } from '@playbook/kit/nats';
 import { startNatsServer, type TestNatsServer } from '../../test/support/nats-server';
 import { startTestAuthService, strongPassword, type TestAuthService } from '../../test/support/auth-service';
 

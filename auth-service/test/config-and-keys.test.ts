@@ -2,7 +2,7 @@ import { createHash, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from '@playbook/shared';
+import { ConfigError, loadConfig } from '@playbook/kit';
 import { authConfigSchema } from '../src/config';
 import { jwkThumbprint, loadKeyRing } from '../src/domain/key-ring';
 

@@ -1,6 +1,8 @@
 import { createHmac, createSecretKey, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { connectNats, createLogger, createNatsKeyStore, DEFAULT_TOKEN_AUDIENCE, DEFAULT_TOKEN_ISSUER, natsRequest, JWKS_SUBJECT, jwksSchema, type NatsHandle } from '@playbook/shared';
+import { JWKS_SUBJECT } from '@playbook/contract';
+import { createLogger, DEFAULT_TOKEN_AUDIENCE, DEFAULT_TOKEN_ISSUER, jwksSchema } from '@playbook/kit';
+import { connectNats, createNatsKeyStore, natsRequest, type NatsHandle } from '@playbook/kit/nats';
 import { jwkThumbprint } from '../src/domain/key-ring';
 import { startNatsServer, type TestNatsServer } from '../../test/support/nats-server';
 import { startTestAuthService, type RegisteredUser, type TestAuthService } from '../../test/support/auth-service';
@@ -71,7 +73,7 @@ describe('access tokens: only ES256 tokens from our keys, for us, in time', () =
     expect(overHttp.keys.map((key) => key.kid).sort()).toEqual([jwkThumbprint(oldKey.publicKey), jwkThumbprint(currentKey.publicKey)].sort());
     expect(JSON.stringify(overHttp)).not.toContain('"d"');
     // What the gateway and the other services do: the shared key store finds the rotated-out key over NATS.
-    expect(await createNatsKeyStore(nats, 2000).getKey(jwkThumbprint(oldKey.publicKey))).toBeDefined();
+    expect(await createNatsKeyStore(nats, { subject: JWKS_SUBJECT, timeoutMs: 2000 }).getKey(jwkThumbprint(oldKey.publicKey))).toBeDefined();
   });
 
   it('refuses alg none, HS256 keyed with the public key, wrong aud, expired, tampered and unknown-kid tokens with 401', async () => {

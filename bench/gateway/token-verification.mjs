@@ -3,13 +3,13 @@
 // once, and the kit's verifyAccessToken (the bare check plus the claims). Each runs over the same tokens,
 // interleaved over several rounds; the median of the rounds is printed in CPU µs per token (CPU time, not
 // wall time, so other processes on a busy machine distort it less).
-// Usage: node bench/gateway/token-verification.mjs [tokens, default 20000] [rounds, default 5]  (after `npx tsc -b shared`)
+// Usage: node bench/gateway/token-verification.mjs [tokens, default 20000] [rounds, default 5]  (after `npx tsc -b kit`)
 import { generateKeyPairSync, randomUUID, verify } from 'node:crypto';
 import { createRequire } from 'node:module';
 import jwt from 'jsonwebtoken';
 
 const require = createRequire(import.meta.url);
-const { verifyAccessToken, DEFAULT_TOKEN_AUDIENCE: audience, DEFAULT_TOKEN_ISSUER: issuer } = require('../../shared/dist/index.js');
+const { verifyAccessToken, DEFAULT_TOKEN_AUDIENCE: audience, DEFAULT_TOKEN_ISSUER: issuer } = require('../../kit/dist/index.js');
 
 const count = Number(process.argv[2] ?? 20_000);
 const rounds = Number(process.argv[3] ?? 5);

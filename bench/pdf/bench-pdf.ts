@@ -10,7 +10,9 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { resolve } from 'node:path';
-import { connectNats, createLogger, natsRequest, playbookCatalog, PROJECT_SNAPSHOT_SUBJECT, projectSnapshotSchema } from '@playbook/shared';
+import { PROJECT_SNAPSHOT_SUBJECT, projectSnapshotSchema } from '@playbook/contract';
+import { createLogger } from '@playbook/kit';
+import { connectNats, natsRequest } from '@playbook/kit/nats';
 import { buildPlaybookDocument } from '../../pdf-service/src/domain/document-model';
 import { playbookRenderInput } from '../../pdf-service/src/domain/playbook-template';
 import { launchChromium } from '../../pdf-service/src/rendering/chromium-launch';
@@ -157,7 +159,7 @@ async function main(): Promise<void> {
   // The same HTML the service renders for the typical project.
   const projectId = await createProject('Library welcome — Bibliothèque municipale');
   const snapshot = await natsRequest(nats, { subject: PROJECT_SNAPSHOT_SUBJECT, payload: { projectId, ownerId: 'bench-user' }, responseSchema: projectSnapshotSchema, timeoutMs: 5000 });
-  const doc = buildPlaybookDocument(playbookCatalog, snapshot);
+  const doc = buildPlaybookDocument(snapshot);
   const input = playbookRenderInput(doc);
   const pdfOptions = {
     format: 'A4' as const,

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { playbookCatalog } from '@playbook/shared';
+
 import { buildPlaybookDocument } from '../../pdf-service/src/domain/document-model';
 import { playbookRenderInput } from '../../pdf-service/src/domain/playbook-template';
 import { sampleSnapshot } from '../../pdf-service/test/support/sample-project';
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const docsDir = resolve(__dirname, '../../docs');
   const { renderer } = createStandaloneRenderer();
   try {
-    const doc = buildPlaybookDocument(playbookCatalog, sampleSnapshot(), new Date('2026-11-27T10:00:00Z'));
+    const doc = buildPlaybookDocument(sampleSnapshot(), new Date('2026-11-27T10:00:00Z'));
     const { pdf, pages, durationMs } = await renderer.render(playbookRenderInput(doc));
     const work = mkdtempSync(join(tmpdir(), 'pdf-preview-'));
     const pdfPath = process.argv[2] ? resolve(process.argv[2]) : join(work, 'playbook.pdf');

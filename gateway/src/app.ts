@@ -1,11 +1,6 @@
-import {
-  tokenCheckOverNats,
-  createServiceApp,
-  publicRoutes,
-  type AuthenticatedUser,
-  type PublicRoute,
-  type ServiceRuntime,
-} from '@playbook/shared';
+import { publicRoutes, type PublicRoute, JWKS_SUBJECT } from '@playbook/contract';
+import { createServiceApp, type ServiceRuntime } from '@playbook/kit';
+import { tokenCheckOverNats } from '@playbook/kit/nats';
 import type Koa from 'koa';
 import helmet from 'koa-helmet';
 import type { GatewayConfig } from './config';
@@ -16,7 +11,7 @@ import { rateLimitMiddleware } from './middlewares/rate-limit-middleware';
 import { createUpstreamDuration } from './proxy/upstream-metrics';
 import type { Upstreams } from './proxy/upstreams';
 import { createDiscoveryHandlers } from './routes/discovery-routes';
-import { createGatewayRouter } from './routes/gateway-router';
+import { gatewayRoutes } from './routes/gateway-router';
 
 export interface GatewayDeps {
   upstreams: Upstreams;
@@ -26,8 +21,8 @@ export interface GatewayDeps {
 
 /**
  * The gateway's HTTP app; never listens (tests start it on port 0). Order: request id, metrics, access log,
- * problem+json, probes (shared kit, no body parsing: bodies stream to the services), then security headers,
- * no-store, CORS, the per-IP limit and the routes of the table.
+ * problem+json, probes (the kit's service app, no body parsing: bodies stream to the services), then
+ * security headers, no-store, CORS, the per-IP limit and the routes of the table.
  */
 export function createApp(runtime: ServiceRuntime, config: GatewayConfig, deps: GatewayDeps): Koa {
   const routes = deps.routes ?? publicRoutes;
@@ -46,16 +41,16 @@ export function createApp(runtime: ServiceRuntime, config: GatewayConfig, deps: 
   if (limits) app.use(rateLimitMiddleware({ name: 'ip', points: config.RATE_LIMIT_PER_IP, windowSeconds: window, keyOf: (ctx) => ctx.ip }));
 
   const { handlers, docsAsset } = createDiscoveryHandlers(routes, runtime, config);
-  const router = createGatewayRouter({
+  const router = gatewayRoutes({
     routes,
     upstreams: deps.upstreams,
     handlers,
     auth:
       config.GATEWAY_AUTH === 'on'
-        ? tokenCheckOverNats(runtime)
+        ? tokenCheckOverNats(runtime, JWKS_SUBJECT)
         : undefined,
     userRateLimit: limits
-      ? rateLimitMiddleware({ name: 'user', points: config.RATE_LIMIT_PER_USER, windowSeconds: window, keyOf: (ctx) => (ctx.state.user as AuthenticatedUser | undefined)?.id })
+      ? rateLimitMiddleware({ name: 'user', points: config.RATE_LIMIT_PER_USER, windowSeconds: window, keyOf: (ctx) => ctx.state.user?.id })
       : undefined,
     timeoutMs: config.PROXY_TIMEOUT_MS,
     longTimeoutMs: config.PROXY_LONG_TIMEOUT_MS,

@@ -1,13 +1,16 @@
-import { baseConfigSchema, envBoolean, envList, envPort, envPositiveInt, envUrl } from '@playbook/shared';
+import { baseConfigSchema, envBoolean, envList, envPort, envPositiveInt, envUrl } from '@playbook/kit';
+import { serviceByName, UPSTREAMS } from '@playbook/contract';
 import { z } from 'zod';
+
+type UpstreamUrlVariable = (typeof UPSTREAMS)[number]['urlVariable'];
+/** Where each service behind the gateway listens: one variable per row of the services table. */
+const upstreamUrlShape = Object.fromEntries(UPSTREAMS.map((service) => [service.urlVariable, envUrl(`http://127.0.0.1:${service.port}`)])) as Record<UpstreamUrlVariable, ReturnType<typeof envUrl>>;
 
 /** Every variable the gateway reads; see README.md and .env.example. */
 export const gatewayConfigSchema = baseConfigSchema
   .extend({
-    PORT: envPort(8080),
-    AUTH_SERVICE_URL: envUrl('http://127.0.0.1:8081'),
-    PROJECT_SERVICE_URL: envUrl('http://127.0.0.1:8082'),
-    PDF_SERVICE_URL: envUrl('http://127.0.0.1:8083'),
+    PORT: envPort(serviceByName('gateway').port),
+    ...upstreamUrlShape,
     HEALTH_CHECK_TIMEOUT_MS: z.coerce.number().int().positive().max(10_000).default(1500),
 
     /** `off` skips token checks at the edge, for benchmarks only; refused in production. */

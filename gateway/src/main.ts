@@ -1,15 +1,21 @@
-import { listen, loadConfig, openServiceRuntime, runService, type Logger, type PublicRoute, type RunningService } from '@playbook/shared';
+import type { PublicRoute } from '@playbook/contract';
+import { defineService } from '@playbook/kit';
 import { createApp } from './app';
-import { gatewayConfigSchema, type GatewayConfig } from './config';
+import { gatewayConfigSchema } from './config';
 import { closeUpstreams, createUpstreams } from './proxy/upstreams';
 
-/** Composition root: config → NATS (for the signing keys; the gateway keeps no data) → upstream pools → app → listening gateway. */
-export async function startGateway(config: GatewayConfig, logger?: Logger, routes?: readonly PublicRoute[]): Promise<RunningService> {
-  const runtime = await openServiceRuntime({ name: 'gateway', config, logger });
-  if (config.GATEWAY_AUTH === 'off') runtime.logger.warn('GATEWAY_AUTH=off: tokens are not checked at the edge (benchmarks only)');
-  const upstreams = createUpstreams(config);
-  const app = createApp(runtime, config, { upstreams, routes });
-  return listen(runtime, app, { port: config.PORT, beforeDisconnect: [['upstream connections', async () => closeUpstreams(upstreams)]] });
-}
+/** The gateway: the one public entry point. It keeps no data; it needs NATS only for the token signing keys. */
+export const gateway = defineService({
+  name: 'gateway',
+  config: gatewayConfigSchema,
+  dependencies: async ({ logger }, config, routes: readonly PublicRoute[] | undefined) => {
+    if (config.GATEWAY_AUTH === 'off') logger.warn('GATEWAY_AUTH=off: tokens are not checked at the edge (benchmarks only)');
+    return { upstreams: createUpstreams(config), routes };
+  },
+  http: ({ runtime, config, deps }) => createApp(runtime, config, deps),
+  stop: ({ deps }) => [['upstream connections', async () => closeUpstreams(deps.upstreams)]],
+});
 
-if (require.main === module) runService('gateway', () => startGateway(loadConfig(gatewayConfigSchema)));
+export const startGateway = gateway.start;
+
+if (require.main === module) gateway.run();

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { publicRoutes, type RouteList } from '@playbook/shared';
+import { publicRoutes, type RouteList } from '@playbook/contract';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import { API_TITLE } from '../src/routes/discovery-routes';
 import { startTestGateway, type TestGateway } from './support/test-gateway';

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '@playbook/shared';
+import { ConfigError, loadConfig } from '@playbook/kit';
 import { gatewayConfigSchema } from '../src/config';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 

@@ -1,4 +1,4 @@
-import { publicRoutes, type PublicRoute } from '@playbook/shared';
+import { publicRoutes, type PublicRoute } from '@playbook/contract';
 import { freePort } from '../../test/support/processes';
 import { rawRequest } from './support/raw-request';
 import { startTestGateway, type TestGateway } from './support/test-gateway';

@@ -1,5 +1,5 @@
 import { Agent } from 'node:http';
-import { publicRoutes, type PublicRoute } from '@playbook/shared';
+import { publicRoutes, type PublicRoute } from '@playbook/contract';
 import { rawRequest } from './support/raw-request';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 

@@ -1,6 +1,7 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { loadConfig, type Logger, type RunningService } from '@playbook/shared';
+import type { ServiceName } from '@playbook/contract';
+import { loadConfig, type Logger, type RunningService } from '@playbook/kit';
 import { pdfConfigSchema } from '../../pdf-service/src/config';
 import { startPdfService } from '../../pdf-service/src/main';
 import { projectConfigSchema } from '../../project-service/src/config';
@@ -15,7 +16,6 @@ type Captured = ReturnType<typeof createCapturingLogger>;
 
 /** The auth-service's signing key, known to the test so it can sign a token that is valid but for its time. */
 const signingKeyPem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-type ServiceKey = 'gateway' | 'auth' | 'project' | 'pdf';
 
 describe('gateway in front of the real services', () => {
   let natsServer: TestNatsServer;
@@ -25,7 +25,7 @@ describe('gateway in front of the real services', () => {
   let gateway: RunningService;
   let user: RegisteredUser;
   let pdfStopped = false;
-  const logs = {} as Record<ServiceKey, Captured>;
+  const logs = {} as Record<ServiceName, Captured>;
 
   beforeAll(async () => {
     natsServer = await startNatsServer();
@@ -66,7 +66,7 @@ describe('gateway in front of the real services', () => {
     return { response, requestId, json: () => response.json() as Promise<Record<string, unknown>> };
   };
   /** Which logs carry a line of this request. */
-  const loggedBy = (requestId: string) => (Object.keys(logs) as ServiceKey[]).filter((key) => logs[key].lines().some((line) => line.requestId === requestId));
+  const loggedBy = (requestId: string) => (Object.keys(logs) as ServiceName[]).filter((key) => logs[key].lines().some((line) => line.requestId === requestId));
 
   it('reaches the right service for each kind of route, with one request id in the gateway and service logs', async () => {
     const me = await send('GET', '/api/auth/me', { token: user.accessToken });

@@ -1,11 +1,13 @@
 import { availableParallelism } from 'node:os';
-import { baseConfigSchema, envBoolean, envPort, envPositiveInt } from '@playbook/shared';
+import { baseConfigSchema, envBoolean, envPort, envPositiveInt } from '@playbook/kit';
+import { databaseConfigShape } from '@playbook/kit/mongo';
+import { serviceByName } from '@playbook/contract';
 import { z } from 'zod';
 
 /** Every variable pdf-service reads; see README.md and .env.example. */
 export const pdfConfigSchema = baseConfigSchema.extend({
-  PORT: envPort(8083),
-  MONGO_DB: z.string().min(1).default('pdf'),
+  PORT: envPort(serviceByName('pdf').port),
+  ...databaseConfigShape(serviceByName('pdf').database),
   /** Debian's Chromium; a browser download cannot work on the build machines. */
   CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
   /** Pages rendering at once (one browser); defaults to the CPU count. */

@@ -1,4 +1,4 @@
-import { promClient, type ServiceMetrics } from '@playbook/shared';
+import { promClient, type ServiceMetrics } from '@playbook/kit';
 
 /** pdf-service's domain metrics, registered on the service's registry. */
 export interface PdfMetrics {

@@ -1,4 +1,5 @@
-import { connectMongo, PROJECT_SNAPSHOT_SUBJECT, type MongoHandle } from '@playbook/shared';
+import { PROJECT_SNAPSHOT_SUBJECT } from '@playbook/contract';
+import { connectMongo, type MongoHandle } from '@playbook/kit/mongo';
 import { Types } from 'mongoose';
 import { createCapturingLogger, testMongoUrl } from '../../test/support/test-env';
 import { inspectPdf, startPdfStack, type PdfStack } from './support/pdf-stack';

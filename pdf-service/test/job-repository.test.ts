@@ -1,6 +1,6 @@
-import { connectMongo, type MongoHandle } from '@playbook/shared';
+import { connectMongo, type MongoHandle } from '@playbook/kit/mongo';
 import { createCapturingLogger, testMongoUrl, uniqueDbName } from '../../test/support/test-env';
-import { JobRepository } from '../src/data/job-repository';
+import { createJobRepository } from '../src/data/job-repository';
 
 describe('the PDF job store against the real database', () => {
   let db: MongoHandle;
@@ -28,8 +28,7 @@ describe('the PDF job store against the real database', () => {
   it('finds the newest job of a cache key, including jobs stored before the key index existed', async () => {
     // As an earlier version left them: jobs only, no pdf_jobs_by_key.
     await db.connection.collection<ReturnType<typeof job>>('pdf_jobs').insertMany([job('old', 'k1', 30), job('newer', 'k1', 10), job('other', 'k2', 5, 'failed')]);
-    const jobs = new JobRepository(db.connection);
-    await jobs.init();
+    const jobs = await createJobRepository(db.connection);
     expect((await jobs.findLatestForKey('k1', ['done']))?.jobId).toBe('newer');
     expect(await jobs.findLatestForKey('k2', ['done', 'queued', 'rendering'])).toBeUndefined(); // its newest failed
 

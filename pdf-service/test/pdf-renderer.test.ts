@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { playbookCatalog } from '@playbook/shared';
+
 import { buildPlaybookDocument } from '../src/domain/document-model';
 import { playbookRenderInput } from '../src/domain/playbook-template';
 import { RenderTimeoutError, type RenderInput } from '../src/rendering/pdf-renderer';
@@ -14,7 +14,7 @@ const zombieChildren = () =>
     .split('\n')
     .filter((stat) => stat.startsWith('Z')).length;
 
-const playbook = (): RenderInput => playbookRenderInput(buildPlaybookDocument(playbookCatalog, sampleSnapshot()));
+const playbook = (): RenderInput => playbookRenderInput(buildPlaybookDocument(sampleSnapshot()));
 const tiny: RenderInput = { html: '<!doctype html><title>t</title><p>tiny</p>', headerTemplate: '<span></span>', footerTemplate: '<span></span>' };
 
 describe('PdfRenderer on a real Chromium', () => {

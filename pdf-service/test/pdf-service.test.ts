@@ -1,8 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { listPlaybookFields, playbookCatalog, publishEvent, USER_DELETED_SUBJECT } from '@playbook/shared';
+import { listPlaybookFields, USER_DELETED_SUBJECT } from '@playbook/contract';
+import { publishEvent } from '@playbook/kit/nats';
 import { eventually, inspectPdf, startPdfStack, wordsOf, type PdfStack } from './support/pdf-stack';
 import { sampleResponses } from './support/sample-project';
+import { playbookCatalog } from '../../project-service/src/domain/playbook-catalog';
 
 const metricValue = async (stack: PdfStack, name: string, labels = ''): Promise<number> => {
   const text = await (await fetch(`${stack.pdf.url}/metrics`)).text();
@@ -154,7 +156,7 @@ describe('pdf-service with real NATS, project-service, database and Chromium', (
       const html = `<!doctype html><title>raw</title><style>@import url(${base}/import); body { background: url(${base}/bg) }</style>
         <link rel=stylesheet href="${base}/link"><img src="${base}/img"><iframe src="file:///etc/passwd"></iframe><iframe src="${base}/frame"></iframe>
         <object data="${base}/object"></object><script>fetch('${base}/script'); document.write('SCRIPT RAN')</script><p>raw body</p>`;
-      const { pdf } = await stack.pdf.renderer.render({ html, headerTemplate: '<span></span>', footerTemplate: '<span></span>' });
+      const { pdf } = await stack.pdf.deps.renderer.render({ html, headerTemplate: '<span></span>', footerTemplate: '<span></span>' });
       const { text } = await inspectPdf(pdf);
       expect(text).toContain('raw body');
       expect(text).not.toContain('SCRIPT RAN');
@@ -180,7 +182,7 @@ describe('pdf-service with real NATS, project-service, database and Chromium', (
     const heavy = listPlaybookFields(playbookCatalog).map(({ field }) => ({ fieldId: field.id, value: 'Long answer line that fills the page.\n'.repeat(12).slice(0, field.maxLength) }));
     const projectId = await stack.createProject(ada, 'Crash test', heavy);
     const restartsBefore = await metricValue(stack, 'pdf_browser_restarts_total', 'reason="crash"');
-    const [pid] = stack.pdf.renderer.browserPids();
+    const [pid] = stack.pdf.deps.renderer.browserPids();
     const started = await stack.pdfApi('POST', `/api/projects/${projectId}/pdf`, ada);
     const { jobId } = (await started.json()) as { jobId: string };
     await eventually(async () => {
@@ -196,7 +198,7 @@ describe('pdf-service with real NATS, project-service, database and Chromium', (
     expect(done.status).toBe('done');
     expect(done.pages).toBeGreaterThan(30);
     expect(await metricValue(stack, 'pdf_browser_restarts_total', 'reason="crash"')).toBe(restartsBefore + 1);
-    expect(stack.pdf.renderer.browserPids()).not.toContain(pid);
+    expect(stack.pdf.deps.renderer.browserPids()).not.toContain(pid);
     expect(() => process.kill(pid!, 0)).toThrow(); // gone, not a zombie waiting to be reaped
     expect((await fetch(`${stack.pdf.url}/readyz`)).status).toBe(200);
   }, 90_000);
@@ -225,9 +227,9 @@ describe('pdf-service with real NATS, project-service, database and Chromium', (
     await gone(carol, deletedUser);
 
     const expiring = await print(ada, 'Expiring');
-    await stack.pdf.sweeper.sweep(new Date(Date.now() + 6 * 24 * 3600 * 1000));
+    await stack.pdf.deps.sweeper.sweep(new Date(Date.now() + 6 * 24 * 3600 * 1000));
     expect((await stack.pdfApi('GET', `/api/pdf/jobs/${expiring.jobId}`, ada)).status).toBe(200);
-    await stack.pdf.sweeper.sweep(new Date(Date.now() + 8 * 24 * 3600 * 1000));
+    await stack.pdf.deps.sweeper.sweep(new Date(Date.now() + 8 * 24 * 3600 * 1000));
     expect((await stack.pdfApi('GET', `/api/pdf/jobs/${expiring.jobId}`, ada)).status).toBe(404);
     expect(await storedFor(expiring.projectId)).toBe(0);
   }, 60_000);

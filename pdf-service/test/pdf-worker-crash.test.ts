@@ -1,12 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import mongoose from 'mongoose';
-import { listPlaybookFields, playbookCatalog } from '@playbook/shared';
+import { listPlaybookFields } from '@playbook/contract';
 import { startProcess, type StartedProcess } from '../../test/support/processes';
 import { watchPdfStores } from '../../test/system/support/pdf-store';
 import { eventually, startPdfStack, type PdfStack } from './support/pdf-stack';
 import { sampleResponses } from './support/sample-project';
 import { isAlive as alive } from './support/standalone-renderer';
+import { playbookCatalog } from '../../project-service/src/domain/playbook-catalog';
 
 const ROOT = resolve(__dirname, '../..');
 const childPids = (pid: number): number[] => {

@@ -1,10 +1,12 @@
-import { baseConfigSchema, envPort, envPositiveInt } from '@playbook/shared';
+import { baseConfigSchema, envPort, envPositiveInt } from '@playbook/kit';
+import { databaseConfigShape } from '@playbook/kit/mongo';
+import { serviceByName } from '@playbook/contract';
 import { z } from 'zod';
 
 /** Every variable project-service reads; see README.md and .env.example. */
 export const projectConfigSchema = baseConfigSchema.extend({
-  PORT: envPort(8082),
-  MONGO_DB: z.string().min(1).default('projects'),
+  PORT: envPort(serviceByName('project').port),
+  ...databaseConfigShape(serviceByName('project').database),
   /** Largest JSON body: a full PUT of answers can carry several megabytes of text. */
   MAX_BODY_SIZE: z.string().regex(/^\d+(kb|mb)$/i, 'must look like 512kb or 6mb').default('6mb'),
   /** A project lock held this long is taken as abandoned (its writer died); a save in it is finished by the next request. */

@@ -1,4 +1,4 @@
-import { connectMongo, type MongoHandle } from '@playbook/shared';
+import { connectMongo, type MongoHandle } from '@playbook/kit/mongo';
 import { Types } from 'mongoose';
 import { createCapturingLogger, testMongoUrl, uniqueDbName } from '../../test/support/test-env';
 import { migrateAnswerRows } from '../src/data/answer-rows-migration';

@@ -1,5 +1,6 @@
-import { listPlaybookFields, type ProjectResponse } from '@playbook/shared';
+import { listPlaybookFields, type ProjectResponse } from '@playbook/contract';
 import { startTestProjectService, type TestProjectService } from './support/test-project-service';
+import { playbookCatalog } from '../src/domain/playbook-catalog';
 
 describe('project-service under more changes than it can take', () => {
   let service: TestProjectService;
@@ -11,7 +12,7 @@ describe('project-service under more changes than it can take', () => {
   it('refuses changes beyond its limit at once with 429 and Retry-After, and keeps serving reads', async () => {
     const user = service.as('busy-user');
     const project = (await (await user.post('/api/projects', { name: 'Busy' })).json()) as ProjectResponse;
-    const responses = listPlaybookFields().map(({ field }) => ({ fieldId: field.id, value: `answer for ${field.label}` }));
+    const responses = listPlaybookFields(playbookCatalog).map(({ field }) => ({ fieldId: field.id, value: `answer for ${field.label}` }));
     const saves = await Promise.all(Array.from({ length: 4 }, () => user.put(`/api/projects/${project.id}/responses`, { responses })));
     const statuses = saves.map((response) => response.status);
     expect(statuses).toContain(200);

@@ -1,7 +1,13 @@
-import { natsRequest, projectSnapshotSchema, publishEvent, USER_DELETED_SUBJECT, type ProjectResponse, type ProjectSnapshot } from '@playbook/shared';
-import { playbookCatalog } from '@playbook/shared';
+import {
+  projectSnapshotSchema,
+  USER_DELETED_SUBJECT,
+  type ProjectResponse,
+  type ProjectSnapshot,
+} from '@playbook/contract';
+import { natsRequest, publishEvent } from '@playbook/kit/nats';
 import type { Subscription } from 'nats';
 import { startTestProjectService, type TestProjectService } from './support/test-project-service';
+import { playbookCatalog } from '../src/domain/playbook-catalog';
 
 const GOAL = 'empathize.research_plan.goal';
 const LIKES = 'test.feedback_grid.likes';
@@ -35,7 +41,7 @@ describe('project-service over NATS', () => {
     const project = await create('sam');
     const versions: number[] = [];
     const first = await snapshot(project.id, 'sam');
-    expect(first).toMatchObject({ project: { id: project.id, ownerId: 'sam', name: 'Snapshot me', description: 'Desc' }, responses: [], catalogVersion: playbookCatalog.version });
+    expect(first).toMatchObject({ project: { id: project.id, ownerId: 'sam', name: 'Snapshot me', description: 'Desc' }, responses: [], catalog: { version: playbookCatalog.version } });
     versions.push(first.contentVersion);
 
     await put('sam', project.id, [{ fieldId: LIKES, value: 'The colours\nThe speed' }, { fieldId: GOAL, value: 'Find out why 😀' }]);

@@ -1,8 +1,9 @@
-import { listPlaybookFields, playbookCatalog, type PlaybookCatalog } from '@playbook/shared';
+import { listPlaybookFields, type PlaybookCatalog } from '@playbook/contract';
 import { startTestProjectService, type TestProjectService } from './support/test-project-service';
+import { playbookCatalog } from '../src/domain/playbook-catalog';
 
 describe('the playbook catalog', () => {
-  const fields = listPlaybookFields();
+  const fields = listPlaybookFields(playbookCatalog);
 
   it('has at least 80 fields with unique, well-formed ids across the five phases', () => {
     expect(playbookCatalog.phases.map((phase) => phase.id)).toEqual(['empathize', 'define', 'ideate', 'prototype', 'test']);

@@ -1,4 +1,4 @@
-import type { ProjectResponse } from '@playbook/shared';
+import type { ProjectResponse } from '@playbook/contract';
 import { startTestProjectService, type TestProjectService } from './support/test-project-service';
 
 interface Problem {

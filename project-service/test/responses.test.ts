@@ -1,7 +1,9 @@
-import { connectMongo, listPlaybookFields, type MongoHandle, type ProjectResponse } from '@playbook/shared';
+import { listPlaybookFields, type ProjectResponse } from '@playbook/contract';
+import { connectMongo, type MongoHandle } from '@playbook/kit/mongo';
 import { Types } from 'mongoose';
 import { createCapturingLogger } from '../../test/support/test-env';
 import { startTestProjectService, type TestProjectService } from './support/test-project-service';
+import { playbookCatalog } from '../src/domain/playbook-catalog';
 
 interface Answers {
   items: Array<{ fieldId: string; value: string; updatedAt: string }>;
@@ -82,7 +84,7 @@ describe('project-service answers over HTTP', () => {
 
   it('saves and then replaces an answer to every field of the catalog in one PUT each', async () => {
     const project = await newProject('full');
-    const everyField = listPlaybookFields().map(({ field }) => field.id);
+    const everyField = listPlaybookFields(playbookCatalog).map(({ field }) => field.id);
     for (const round of ['first', 'second']) {
       const response = await put('full', project.id, everyField.map((fieldId) => ({ fieldId, value: `${round}: ${fieldId}` })));
       expect(response.status).toBe(200);

@@ -1,13 +1,21 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { z } from 'zod';
-import { baseConfigSchema } from '@playbook/shared';
+import { baseConfigSchema } from '@playbook/kit';
 import { authConfigSchema } from '../../auth-service/src/config';
 import { gatewayConfigSchema } from '../../gateway/src/config';
 import { pdfConfigSchema } from '../../pdf-service/src/config';
 import { projectConfigSchema } from '../../project-service/src/config';
 
 const ENV_EXAMPLE = join(__dirname, '../../.env.example');
+
+/*
+ * Defaults that depend on the machine are described, not written out, so the file is the same on every machine.
+ * The schemas see an unlikely CPU count (the mock is hoisted above the imports), which marks such a default.
+ */
+jest.mock('node:os', () => ({ ...jest.requireActual('node:os'), availableParallelism: () => 4099 }));
+const MACHINE_DEFAULTS: Record<string, string> = { [String(availableParallelism())]: 'the number of CPUs' };
 
 function defaultOf(field: z.ZodType): string {
   const parsed = field.safeParse(undefined);
@@ -22,7 +30,9 @@ function section(title: string, shape: Record<string, z.ZodType>, skip: Set<stri
   for (const [name, field] of Object.entries(shape)) {
     if (skip.has(name)) continue;
     const fallback = defaultOf(field);
-    lines.push(`# ${name}=${fallback}${fallback === '' ? '   (no default)' : ''}`);
+    const described = MACHINE_DEFAULTS[fallback];
+    if (described) lines.push(`# ${name}=   (default: ${described})`);
+    else lines.push(`# ${name}=${fallback}${fallback === '' ? '   (no default)' : ''}`);
   }
   return lines;
 }

@@ -1,4 +1,7 @@
-import { startStack, waitForOk, type TestStack } from '../support/stack';
+import { STACK_SERVICES, startStack, waitForOk, type TestStack } from '../support/stack';
+
+/** Every service reconnects to NATS by itself within this time after it is back. */
+const RECOVERY_LIMIT_MS = 30_000;
 
 describe('the whole stack', () => {
   let stack: TestStack;
@@ -15,7 +18,7 @@ describe('the whole stack', () => {
     const before = await health();
     expect(before.status).toBe(200);
     expect(before.body.checks).toEqual({ gateway: 'ok', nats: 'ok', database: 'ok', auth: 'ok', project: 'ok', pdf: 'ok' });
-    for (const name of ['auth-service', 'project-service', 'pdf-service', 'gateway'] as const) {
+    for (const name of STACK_SERVICES) {
       const metrics = await (await fetch(`${stack.url(name)}/metrics`)).text();
       expect(metrics).toMatch(/^# HELP /m);
       expect(metrics).toContain('http_request_duration_seconds');
@@ -33,8 +36,10 @@ describe('the whole stack', () => {
 
     await stack.nats.restart();
     const restartedAt = Date.now();
-    await waitForOk(`${stack.gatewayUrl}/api/health`, 10_000);
-    expect(Date.now() - restartedAt).toBeLessThan(10_000);
-    for (const name of ['auth-service', 'project-service', 'pdf-service', 'gateway'] as const) expect(stack.process(name)?.child.exitCode).toBeNull();
-  }, 60_000);
+    // Ready again 0.6 s after NATS returns on a quiet machine; the bound leaves room for a busy one (a run beside
+    // image builds took over 10 s for auth-service's readiness to answer within the gateway's 1.5 s check).
+    await waitForOk(`${stack.gatewayUrl}/api/health`, RECOVERY_LIMIT_MS);
+    expect(Date.now() - restartedAt).toBeLessThan(RECOVERY_LIMIT_MS);
+    for (const name of STACK_SERVICES) expect(stack.process(name)?.child.exitCode).toBeNull();
+  }, 90_000);
 });

@@ -14,8 +14,8 @@ import { chartRuntimes } from './support/chart-runtime';
 import { podman, removeContainers, runContainer, type RunningContainer } from './support/podman-container';
 
 const ROOT = resolve(__dirname, '../..');
-/** The Chromium release pdf-service/Dockerfile pins (`ARG CHROMIUM_VERSION=<major>.…`). */
-const pinnedChromiumMajor = /^ARG CHROMIUM_VERSION=(\d+)\./m.exec(readFileSync(join(ROOT, 'pdf-service/Dockerfile'), 'utf8'))?.[1];
+/** The Chromium release the Dockerfile's pdf-service target pins (`ARG CHROMIUM_VERSION=<major>.…`). */
+const pinnedChromiumMajor = /^ARG CHROMIUM_VERSION=(\d+)\./m.exec(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'))?.[1];
 
 /**
  * The stack run from the images `npm run images` built, each container as the chart runs its pod (read-only

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, type Logger, type RunningService } from '@playbook/shared';
+import { loadConfig, type Logger, type RunningService } from '@playbook/kit';
 import { authConfigSchema, type AuthConfig } from '../../auth-service/src/config';
 import { startAuthService } from '../../auth-service/src/main';
 import { createCapturingLogger, testMongoUrl, uniqueDbName } from './test-env';

@@ -1,14 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { SERVICES, type ServiceFolder } from '@playbook/contract';
 import { startEmbeddedDb, type TestEmbeddedDb } from './embedded-db';
 import { startNatsServer, type TestNatsServer } from './nats-server';
 import { freePort, startProcess, type StartedProcess } from './processes';
 import { uniqueDbName } from './test-env';
 
 const ROOT = resolve(__dirname, '../..');
-export const STACK_SERVICES = ['auth-service', 'project-service', 'pdf-service', 'gateway'] as const;
-export type StackServiceName = (typeof STACK_SERVICES)[number];
+/** The services in start order (the services table's order: the gateway last, behind the others). */
+export const STACK_SERVICES = SERVICES.map((service) => service.folder);
+export type StackServiceName = ServiceFolder;
 
 /** What the stack needs of NATS: where it is, and how to remove it when the stack stops. */
 export interface StackNats {
@@ -52,9 +54,7 @@ export async function startStack<N extends StackNats = TestNatsServer>(options: 
     MONGO_URL: mongoUrl,
     MONGO_DB: `${dbPrefix}_${name.replace('-service', '')}`,
     JWT_KEYS_DIR: join(dataDir, 'keys'),
-    AUTH_SERVICE_URL: url('auth-service'),
-    PROJECT_SERVICE_URL: url('project-service'),
-    PDF_SERVICE_URL: url('pdf-service'),
+    ...Object.fromEntries(SERVICES.map((service) => [service.urlVariable, url(service.folder)])),
     ...options.env,
   });
   const processes = new Map<StackServiceName, StartedProcess>();

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import Transport from 'winston-transport';
-import { createLogger, type Logger } from '@playbook/shared';
+import { createLogger, type Logger } from '@playbook/kit';
 
 /** A database name no other suite uses. */
 export const uniqueDbName = (prefix: string) => `${prefix}_${randomBytes(4).toString('hex')}`;

@@ -1,14 +1,8 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import {
-  ACCESS_TOKEN_ALGORITHM,
-  DEFAULT_TOKEN_AUDIENCE,
-  DEFAULT_TOKEN_ISSUER,
-  JWKS_SUBJECT,
-  serveRequests,
-  createLogger,
-  type NatsHandle,
-} from '@playbook/shared';
+import { JWKS_SUBJECT } from '@playbook/contract';
+import { ACCESS_TOKEN_ALGORITHM, DEFAULT_TOKEN_AUDIENCE, DEFAULT_TOKEN_ISSUER, createLogger } from '@playbook/kit';
+import { serveRequests, type NatsHandle } from '@playbook/kit/nats';
 import { z } from 'zod';
 
 /**
@@ -33,6 +27,6 @@ export function createTestTokenIssuer(nats: NatsHandle) {
       const claims = { sub: userId, email, iss: DEFAULT_TOKEN_ISSUER, aud: DEFAULT_TOKEN_AUDIENCE, iat: now, exp: now + 900, jti: randomUUID(), ...overrides };
       return jwt.sign(claims, privateKey, { algorithm: ACCESS_TOKEN_ALGORITHM, keyid: kid });
     },
-    stop: () => subscription.unsubscribe(),
+    stop: () => subscription.stop(),
   };
 }

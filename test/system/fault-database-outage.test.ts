@@ -1,4 +1,4 @@
-import { listPlaybookFields } from '@playbook/shared';
+import { listPlaybookFields } from '@playbook/contract';
 import { createUsers, errorWindow, readSettledResponses, savesInFlightAt, startTraffic, verifyAnswers, type VirtualUser, stopAllTraffic } from '../../bench/load/traffic';
 import type { TestStack } from '../support/stack';
 import { STACK_SERVICES } from '../support/stack';
@@ -6,6 +6,7 @@ import { answers, ApiClient, FIELD_IDS, sleep } from './support/api-client';
 import { collectErrorLines, describeSamples, health, recordResult, startedBetween, writeResultLog } from './support/fault-helpers';
 import { http } from './support/http-client';
 import { pidOf, pollUntil, stackPids, startSystemStack } from './support/system-stack';
+import { playbookCatalog } from '../../project-service/src/domain/playbook-catalog';
 
 /** Longer than mongoose's 10 s command buffering and the driver's 5 s server selection, so 503s must show. */
 const OUTAGE_MS = 12_000;
@@ -18,7 +19,7 @@ const KILL_ROUNDS = 3;
 const RECOVERY_LIMIT_MS = Number(process.env.DB_RECOVERY_LIMIT_MS ?? 30_000);
 
 
-const MAX_LENGTH = new Map(listPlaybookFields().map(({ field }) => [field.id, field.maxLength]));
+const MAX_LENGTH = new Map(listPlaybookFields(playbookCatalog).map(({ field }) => [field.id, field.maxLength]));
 /**
  * A bulk save's value for one field: its save's number, then filler up to the field's limit. Every field full
  * (~480 KB a save) keeps the database busy writing long enough for the kill to land on a write in progress;

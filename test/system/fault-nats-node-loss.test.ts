@@ -1,5 +1,6 @@
 import { connect, JSONCodec, type JetStreamManager, type NatsConnection } from 'nats';
-import { EVENT_STREAM, listPlaybookFields } from '@playbook/shared';
+import { listPlaybookFields } from '@playbook/contract';
+import { EVENT_STREAM } from '@playbook/kit/nats';
 import { createUsers, savesInFlightAt, startTraffic, stopAllTraffic, summarize, verifyAnswers, type VirtualUser } from '../../bench/load/traffic';
 import { PDF_OBJECT_STORE } from '../../pdf-service/src/data/pdf-file-store';
 import { PDF_RENDER_CONSUMER, PDF_WORK_STREAM } from '../../pdf-service/src/messaging/subjects';
@@ -9,6 +10,7 @@ import { answers, ApiClient, sleep, type PdfJob, type Session } from './support/
 import { recordResult } from './support/fault-helpers';
 import { http } from './support/http-client';
 import { LOAD_ENV, pollUntil } from './support/system-stack';
+import { playbookCatalog } from '../../project-service/src/domain/playbook-catalog';
 
 const REPLICATED_STREAMS = [EVENT_STREAM, PDF_WORK_STREAM, `OBJ_${PDF_OBJECT_STORE}`];
 /** Long PDFs queued at once; one render at a time, so most of them still wait in the work queue when the node dies. */
@@ -92,7 +94,7 @@ describe('one node of a 3-node NATS cluster killed under PDF and save load', () 
     await leadFrom(observer, jsm, victim);
 
     // Long PDFs (distinct per project, so none comes from the cache), saved before the traffic starts.
-    const limits = new Map(listPlaybookFields().map(({ field }) => [field.id, field.maxLength]));
+    const limits = new Map(listPlaybookFields(playbookCatalog).map(({ field }) => [field.id, field.maxLength]));
     const jobProjects: Array<{ session: Session; projectId: string }> = [];
     for (let index = 0; index < QUEUED_JOBS; index++) {
       const { session } = users[index % users.length]!;

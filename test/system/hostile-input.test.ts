@@ -1,6 +1,6 @@
 import { createHmac, createPublicKey, generateKeyPairSync, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { DEFAULT_TOKEN_AUDIENCE, DEFAULT_TOKEN_ISSUER } from '@playbook/shared';
+import { DEFAULT_TOKEN_AUDIENCE, DEFAULT_TOKEN_ISSUER } from '@playbook/kit';
 import type { TestStack } from '../support/stack';
 import { answers, ApiClient, strongPassword, uniqueEmail, type Session } from './support/api-client';
 import { recordResult, waitAllReady } from './support/fault-helpers';

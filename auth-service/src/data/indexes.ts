@@ -1,4 +1,4 @@
-import type { Logger } from '@playbook/shared';
+import type { Logger } from '@playbook/kit';
 import type { Connection } from 'mongoose';
 
 const NOT_IMPLEMENTED = 238;

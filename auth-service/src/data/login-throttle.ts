@@ -1,6 +1,7 @@
-import type { Logger } from '@playbook/shared';
+import type { Logger } from '@playbook/kit';
 import type { Connection } from 'mongoose';
 import { RateLimiterMongo, RateLimiterRes } from 'rate-limiter-flexible';
+import type { LoginThrottle } from '../domain/ports';
 import { ensureTtlIndex } from './indexes';
 
 export interface LoginThrottleSettings {
@@ -11,13 +12,7 @@ export interface LoginThrottleSettings {
   backoffMaxSeconds: number;
 }
 
-export interface LoginThrottle {
-  /** Seconds to wait when this email or IP is throttled right now, else undefined. */
-  retryAfter(email: string, ip: string): Promise<number | undefined>;
-  recordFailure(email: string, ip: string): Promise<void>;
-  /** A successful login clears the email's failures (not the IP's: one good account must not unlock spraying). */
-  recordSuccess(email: string): Promise<void>;
-}
+export type { LoginThrottle } from '../domain/ports';
 
 const COLLECTION = 'login_throttle';
 

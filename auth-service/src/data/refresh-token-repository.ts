@@ -1,17 +1,11 @@
 import { Schema, trusted, type Connection } from 'mongoose';
-import type { Logger } from '@playbook/shared';
+import type { Logger } from '@playbook/kit';
+import type { RefreshTokenRecord, RefreshTokenRepository } from '../domain/ports';
 import { ensureTtlIndex } from './indexes';
 
-export type RefreshTokenState = 'active' | 'spent' | 'revoked';
+export type { RefreshTokenRecord, RefreshTokenRepository, RefreshTokenState } from '../domain/ports';
 
-/** One refresh token of a login ("family"); only the token's hash is stored. */
-export interface RefreshTokenRecord {
-  tokenHash: string;
-  familyId: string;
-  userId: string;
-  state: RefreshTokenState;
-  expiresAt: Date;
-}
+const COLLECTION = 'refresh_tokens';
 
 interface RefreshTokenDocument extends RefreshTokenRecord {
   createdAt: Date;
@@ -23,28 +17,21 @@ const refreshTokenSchema = new Schema<RefreshTokenDocument>(
     familyId: { type: String, required: true, index: true },
     userId: { type: String, required: true, index: true },
     state: { type: String, required: true, enum: ['active', 'spent', 'revoked'] },
-    // A TTL index on expiresAt is added by ensureRefreshTokenIndexes where the server supports it.
+    // A TTL index on expiresAt is added by createRefreshTokenRepository where the server supports it.
     expiresAt: { type: Date, required: true },
     createdAt: { type: Date, required: true },
   },
-  { collection: 'refresh_tokens', versionKey: false },
+  { collection: COLLECTION, versionKey: false },
 );
 
-export interface RefreshTokenRepository {
-  insert(token: Omit<RefreshTokenRecord, 'state'>): Promise<void>;
-  /**
-   * Atomically turns an active, unexpired token into a spent one. Returns it when this call won; two
-   * concurrent refreshes with one token cannot both succeed.
-   */
-  spend(tokenHash: string, now: Date): Promise<RefreshTokenRecord | undefined>;
-  find(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
-  revokeFamily(familyId: string): Promise<void>;
-  isFamilyRevoked(familyId: string): Promise<boolean>;
-  deleteForUser(userId: string): Promise<void>;
-}
-
-export function createRefreshTokenRepository(connection: Connection): RefreshTokenRepository {
+/**
+ * The only code that knows how refresh tokens are stored; resolves once the schema's indexes and the expiry
+ * index (where the server has TTL indexes) exist.
+ */
+export async function createRefreshTokenRepository(connection: Connection, logger: Logger): Promise<RefreshTokenRepository> {
   const RefreshToken = connection.model<RefreshTokenDocument>('RefreshToken', refreshTokenSchema);
+  await RefreshToken.init();
+  await ensureTtlIndex(connection, COLLECTION, 'expiresAt', logger);
   const toRecord = (doc: RefreshTokenDocument): RefreshTokenRecord => ({
     tokenHash: doc.tokenHash,
     familyId: doc.familyId,
@@ -78,9 +65,4 @@ export function createRefreshTokenRepository(connection: Connection): RefreshTok
       await RefreshToken.deleteMany({ userId });
     },
   };
-}
-
-/** The expiry index (where the server has TTL indexes) besides the ones the schema declares. */
-export async function ensureRefreshTokenIndexes(connection: Connection, logger: Logger): Promise<void> {
-  await ensureTtlIndex(connection, 'refresh_tokens', 'expiresAt', logger);
 }

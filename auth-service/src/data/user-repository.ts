@@ -1,15 +1,8 @@
 import { Schema, type Connection } from 'mongoose';
-import { ConflictError } from '@playbook/shared';
+import { ConflictError } from '@playbook/kit';
+import type { UserRecord, UserRepository } from '../domain/ports';
 
-/** A user as the domain sees it; the hash never leaves auth-service. */
-export interface UserRecord {
-  id: string;
-  email: string;
-  name: string;
-  passwordHash: string;
-  createdAt: Date;
-  lastLoginAt: Date | null;
-}
+export type { UserRecord, UserRepository } from '../domain/ports';
 
 interface UserDocument {
   email: string;
@@ -33,16 +26,10 @@ const userSchema = new Schema<UserDocument>(
 
 const DUPLICATE_KEY = 11000;
 
-export interface UserRepository {
-  create(user: Omit<UserRecord, 'id'>): Promise<UserRecord>;
-  findByEmail(email: string): Promise<UserRecord | undefined>;
-  findById(id: string): Promise<UserRecord | undefined>;
-  recordLogin(id: string, at: Date, newPasswordHash?: string): Promise<void>;
-  delete(id: string): Promise<void>;
-}
-
-export function createUserRepository(connection: Connection): UserRepository {
+/** The only code that knows how users are stored; resolves once the unique email index exists. */
+export async function createUserRepository(connection: Connection): Promise<UserRepository> {
   const User = connection.model<UserDocument>('User', userSchema);
+  await User.init();
   const toRecord = (doc: UserDocument & { _id: unknown }): UserRecord => ({
     id: String(doc._id),
     email: doc.email,

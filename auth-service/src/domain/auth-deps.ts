@@ -1,9 +1,6 @@
-import type { LoginThrottle } from '../data/login-throttle';
-import type { RefreshTokenRepository } from '../data/refresh-token-repository';
-import type { UserRepository } from '../data/user-repository';
-import type { AuthEvents } from '../messaging/auth-events';
 import type { PasswordHasher } from './password-hasher';
 import type { PasswordPolicy } from './password-policy';
+import type { AuthEvents, LoginThrottle, RefreshTokenRepository, UserRepository } from './ports';
 import type { TokenIssuer } from './token-issuer';
 
 /** What the use cases work with, built once by the composition root. */

@@ -1,4 +1,4 @@
-import { TooManyRequestsError, UnauthorizedError } from '@playbook/shared';
+import { TooManyRequestsError, UnauthorizedError } from '@playbook/kit';
 import type { AuthDeps, Caller } from './auth-deps';
 
 /**

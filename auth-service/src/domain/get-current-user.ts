@@ -1,4 +1,5 @@
-import { UnauthorizedError, type UserView } from '@playbook/shared';
+import { type UserView } from '@playbook/contract';
+import { UnauthorizedError } from '@playbook/kit';
 import type { AuthDeps } from './auth-deps';
 import { toUserView } from './issue-session';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { AuthSession, UserView } from '@playbook/shared';
-import type { UserRecord } from '../data/user-repository';
+import type { AuthSession, UserView } from '@playbook/contract';
 import type { AuthDeps } from './auth-deps';
+import type { UserRecord } from './ports';
 import { hashRefreshToken, newRefreshToken } from './token-issuer';
 
 export const toUserView = (user: UserRecord): UserView => ({

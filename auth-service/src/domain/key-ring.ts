@@ -1,7 +1,7 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ACCESS_TOKEN_ALGORITHM, type Jwks } from '@playbook/shared';
+import { ACCESS_TOKEN_ALGORITHM, type Jwks } from '@playbook/kit';
 
 /** The key that signs new access tokens, plus every public key that still verifies (rotation). */
 export interface KeyRing {

@@ -1,4 +1,5 @@
-import { TooManyRequestsError, UnauthorizedError, type AuthSession, type LoginBody } from '@playbook/shared';
+import { type AuthSession, type LoginBody } from '@playbook/contract';
+import { TooManyRequestsError, UnauthorizedError } from '@playbook/kit';
 import { normalizeEmail, type AuthDeps, type Caller } from './auth-deps';
 import { issueSession } from './issue-session';
 

@@ -1,7 +1,7 @@
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
 import * as zxcvbnEn from '@zxcvbn-ts/language-en';
-import { ValidationError } from '@playbook/shared';
+import { ValidationError } from '@playbook/kit';
 
 export interface PasswordPolicy {
   /** Throws a 400 naming the rule when the password is too guessable for this user. */

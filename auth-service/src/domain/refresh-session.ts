@@ -1,4 +1,5 @@
-import { UnauthorizedError, type AuthSession } from '@playbook/shared';
+import { type AuthSession } from '@playbook/contract';
+import { UnauthorizedError } from '@playbook/kit';
 import type { AuthDeps, Caller } from './auth-deps';
 import { issueSession } from './issue-session';
 import { hashRefreshToken } from './token-issuer';

@@ -1,4 +1,4 @@
-import type { AuthSession, RegisterBody } from '@playbook/shared';
+import type { AuthSession, RegisterBody } from '@playbook/contract';
 import { normalizeEmail, type AuthDeps, type Caller } from './auth-deps';
 import { issueSession } from './issue-session';
 

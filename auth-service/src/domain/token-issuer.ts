@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { ACCESS_TOKEN_ALGORITHM } from '@playbook/shared';
+import { ACCESS_TOKEN_ALGORITHM } from '@playbook/kit';
 import type { KeyRing } from './key-ring';
 
 export interface TokenSettings {

@@ -1,15 +1,12 @@
-import { AUDIT_SUBJECT, USER_DELETED_SUBJECT, auditEventSchema, publishEvent, userDeletedEventSchema, type AuditEvent, type Logger, type NatsHandle } from '@playbook/shared';
+import { auditEventSchema, userDeletedEventSchema } from '@playbook/contract';
+import { type Logger } from '@playbook/kit';
+import { publishEvent, type NatsHandle } from '@playbook/kit/nats';
+import type { AuthEvents } from '../domain/ports';
+import { AUDIT_SUBJECT, USER_DELETED_SUBJECT } from './subjects';
 
-export type AuditAction = AuditEvent['action'];
+export type { AuditAction, AuthEvents } from '../domain/ports';
 
-/** What the use cases tell the rest of the system; they never see NATS. */
-export interface AuthEvents {
-  /** A log line and an `auth.v1.audit` event; never blocks or fails the request (the log line is the record of last resort). */
-  audit(action: AuditAction, details: { userId?: string; ip?: string }): void;
-  /** Waits until JetStream stored the event: the other services delete the user's data when they get it. */
-  userDeleted(userId: string): Promise<void>;
-}
-
+/** The use cases' events over JetStream; they never see NATS. */
 export function createAuthEvents(nats: NatsHandle, logger: Logger): AuthEvents {
   return {
     audit(action, { userId, ip }) {

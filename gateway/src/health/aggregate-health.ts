@@ -1,11 +1,9 @@
-import { runReadinessChecks, type HealthReport, type ReadinessCheck } from '@playbook/shared';
+import { runReadinessChecks, type CheckState, type HealthReport, type ReadinessCheck } from '@playbook/kit';
 
 export interface UpstreamService {
   name: string;
   url: string;
 }
-
-type CheckState = 'ok' | 'fail';
 
 async function fetchReadiness(service: UpstreamService, timeoutMs: number): Promise<HealthReport | undefined> {
   try {

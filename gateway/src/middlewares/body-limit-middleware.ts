@@ -1,4 +1,4 @@
-import { PayloadTooLargeError } from '@playbook/shared';
+import { PayloadTooLargeError } from '@playbook/kit';
 import type Koa from 'koa';
 
 /**

@@ -1,5 +1,5 @@
 import type { RouterMiddleware } from '@koa/router';
-import { AppError } from '@playbook/shared';
+import { AppError } from '@playbook/kit';
 import type Koa from 'koa';
 
 export class MethodNotAllowedError extends AppError {

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { REQUEST_ID_HEADER, type PublicRoute } from '@playbook/shared';
+import { type PublicRoute } from '@playbook/contract';
+import { REQUEST_ID_HEADER } from '@playbook/kit';
 import type Koa from 'koa';
 import { dropHopByHopRequestHeaders, endToEndResponseHeaders } from '../proxy/hop-by-hop-headers';
 import type { UpstreamDuration } from '../proxy/upstream-metrics';
@@ -60,7 +61,7 @@ function setForwardedHeaders(ctx: Koa.Context): void {
   headers['x-forwarded-for'] = ctx.ip;
   headers['x-forwarded-proto'] = ctx.protocol;
   headers['x-forwarded-host'] = ctx.host;
-  headers[REQUEST_ID_HEADER] = ctx.state.requestId as string;
+  headers[REQUEST_ID_HEADER] = ctx.state.requestId;
 }
 
 /** The last handler of a proxied row: sends the request, unread, to the row's service. */

@@ -1,6 +1,13 @@
-import { TooManyRequestsError } from '@playbook/shared';
+import { TooManyRequestsError } from '@playbook/kit';
 import type Koa from 'koa';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+
+declare module 'koa' {
+  interface DefaultState {
+    /** The least allowance left among the limits applied so far: the RateLimit-* headers describe that limit. */
+    rateLimitRemaining?: number;
+  }
+}
 
 export interface RateLimitOptions {
   /** Names the limit in logs and keys, e.g. `ip` or `user`. */
@@ -20,7 +27,7 @@ export function rateLimitMiddleware(options: RateLimitOptions): Koa.Middleware {
   const limiter = new RateLimiterMemory({ keyPrefix: options.name, points: options.points, duration: options.windowSeconds });
   const advertise = (ctx: Koa.Context, result: RateLimiterRes) => {
     const remaining = Math.max(0, result.remainingPoints);
-    const shown = ctx.state.rateLimitRemaining as number | undefined;
+    const shown = ctx.state.rateLimitRemaining;
     if (shown !== undefined && shown <= remaining) return;
     ctx.state.rateLimitRemaining = remaining;
     ctx.set('RateLimit-Limit', String(options.points));

@@ -1,4 +1,4 @@
-import { AppError, GatewayTimeoutError, ServiceUnavailableError } from '@playbook/shared';
+import { AppError, GatewayTimeoutError, ServiceUnavailableError } from '@playbook/kit';
 
 /** Socket errors that mean "nobody is there (any more)": the service is down or restarting, so 503. */
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT']);

@@ -1,5 +1,5 @@
 import type { ClientRequest, IncomingMessage } from 'node:http';
-import { PayloadTooLargeError } from '@playbook/shared';
+import { PayloadTooLargeError } from '@playbook/kit';
 import { upstreamTimedOut, upstreamUnavailable } from './proxy-errors';
 
 export interface ExchangeLimits {

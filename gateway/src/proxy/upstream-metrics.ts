@@ -1,4 +1,4 @@
-import { promClient, type ServiceMetrics } from '@playbook/shared';
+import { promClient, type ServiceMetrics } from '@playbook/kit';
 
 export type UpstreamDuration = promClient.Histogram<'route' | 'method' | 'status' | 'upstream'>;
 

@@ -1,13 +1,13 @@
-import type { ServiceName } from '@playbook/shared';
+import { UPSTREAMS, type UpstreamName } from '@playbook/contract';
 import type { GatewayConfig } from '../config';
 import { createUpstreamProxy, type UpstreamProxy } from './upstream-proxy';
 
-export type UpstreamName = Exclude<ServiceName, 'gateway'>;
+export type { UpstreamName };
 export type Upstreams = Record<UpstreamName, UpstreamProxy>;
 
 /** Where each service of the route table's `service` column listens (Kubernetes service names in the chart). */
 export function upstreamUrls(config: GatewayConfig): Record<UpstreamName, string> {
-  return { auth: config.AUTH_SERVICE_URL, project: config.PROJECT_SERVICE_URL, pdf: config.PDF_SERVICE_URL };
+  return Object.fromEntries(UPSTREAMS.map((service) => [service.name, config[service.urlVariable]])) as Record<UpstreamName, string>;
 }
 
 /** One proxy with its own keep-alive pool per service. */
@@ -15,7 +15,7 @@ export function createUpstreams(config: GatewayConfig): Upstreams {
   const urls = upstreamUrls(config);
   const proxyTo = (service: UpstreamName) =>
     createUpstreamProxy({ service, target: urls[service], maxSockets: config.UPSTREAM_MAX_SOCKETS, connectTimeoutMs: config.UPSTREAM_CONNECT_TIMEOUT_MS });
-  return { auth: proxyTo('auth'), project: proxyTo('project'), pdf: proxyTo('pdf') };
+  return Object.fromEntries(UPSTREAMS.map((service) => [service.name, proxyTo(service.name)])) as Upstreams;
 }
 
 export function closeUpstreams(upstreams: Upstreams): void {

@@ -1,4 +1,5 @@
-import type { PublicRoute, RouteList, ServiceRuntime } from '@playbook/shared';
+import type { PublicRoute, RouteList } from '@playbook/contract';
+import type { ServiceRuntime } from '@playbook/kit';
 import type Koa from 'koa';
 import type { GatewayConfig } from '../config';
 import { aggregateHealth } from '../health/aggregate-health';

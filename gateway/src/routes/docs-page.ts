@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { NotFoundError } from '@playbook/shared';
+import { NotFoundError } from '@playbook/kit';
 import type Koa from 'koa';
 
 /** Swagger UI from the npm package, served by the gateway itself: the docs work offline, no CDN. */

@@ -1,12 +1,12 @@
 import Router, { type RouterMiddleware } from '@koa/router';
-import type { PublicRoute } from '@playbook/shared';
+import type { PublicRoute } from '@playbook/contract';
 import type Koa from 'koa';
 import { bodyLimitMiddleware } from '../middlewares/body-limit-middleware';
 import { proxyMiddleware } from '../middlewares/proxy-middleware';
 import type { UpstreamDuration } from '../proxy/upstream-metrics';
 import type { Upstreams } from '../proxy/upstreams';
 
-export interface GatewayRouterOptions {
+export interface GatewayRoutesDeps {
   routes: readonly PublicRoute[];
   upstreams: Upstreams;
   /** Handlers of the gateway's own rows, keyed `METHOD path`. */
@@ -22,7 +22,7 @@ export interface GatewayRouterOptions {
 }
 
 /** Every row of the route table becomes one route: token check if the row needs one, then its handler or its service. */
-export function createGatewayRouter(options: GatewayRouterOptions): Router {
+export function gatewayRoutes(options: GatewayRoutesDeps): Router {
   const router = new Router();
   const bodyLimit = bodyLimitMiddleware(options.bodyLimitBytes);
   for (const route of options.routes) {

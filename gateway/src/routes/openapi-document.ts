@@ -1,4 +1,4 @@
-import type { PublicRoute } from '@playbook/shared';
+import type { PublicRoute } from '@playbook/contract';
 import { z } from 'zod';
 
 type JsonObject = Record<string, unknown>;

@@ -1,4 +1,6 @@
-import { connectNats, loadConfig, type NatsHandle, type PublicRoute, type RunningService } from '@playbook/shared';
+import { type PublicRoute } from '@playbook/contract';
+import { loadConfig, type RunningService } from '@playbook/kit';
+import { connectNats, type NatsHandle } from '@playbook/kit/nats';
 import { gatewayConfigSchema, type GatewayConfig } from '../../src/config';
 import { startGateway } from '../../src/main';
 import { startNatsServer, type TestNatsServer } from '../../../test/support/nats-server';

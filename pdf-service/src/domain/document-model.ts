@@ -1,4 +1,9 @@
-import { splitListAnswer, type FieldType, type PlaybookCatalog, type PlaybookPhase, type ProjectSnapshot } from '@playbook/shared';
+import {
+  splitListAnswer,
+  type FieldType,
+  type PlaybookPhase,
+  type ProjectSnapshot,
+} from '@playbook/contract';
 
 /** What the template prints: the catalog in reading order with each field's answer, and the counts the logs need. */
 export interface DocumentField {
@@ -42,8 +47,9 @@ export interface PlaybookDocument {
   responseCount: number;
 }
 
-/** Joins the catalog with a project's answers; blank answers count as unanswered. */
-export function buildPlaybookDocument(catalog: PlaybookCatalog, snapshot: ProjectSnapshot, generatedAt = new Date()): PlaybookDocument {
+/** Joins the snapshot's catalog with the project's answers; blank answers count as unanswered. */
+export function buildPlaybookDocument(snapshot: ProjectSnapshot, generatedAt = new Date()): PlaybookDocument {
+  const { catalog } = snapshot;
   const answers = new Map(snapshot.responses.filter((response) => response.value.trim() !== '').map((response) => [response.fieldId, response.value]));
   const phases = catalog.phases.map((phase, index): DocumentPhase => {
     const sections = phase.sections.map((section): DocumentSection => {

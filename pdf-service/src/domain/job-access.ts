@@ -1,4 +1,5 @@
-import { AppError, ConflictError, NotFoundError, type PdfJobView } from '@playbook/shared';
+import { type PdfJobView } from '@playbook/contract';
+import { AppError, ConflictError, NotFoundError } from '@playbook/kit';
 import type { PdfJob } from './pdf-job';
 import type { PdfUseCaseDeps } from './pdf-use-case-deps';
 

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { pdfJobStatusSchema } from '@playbook/shared';
+import type { pdfJobStatusSchema } from '@playbook/contract';
 
 export type PdfJobStatus = z.infer<typeof pdfJobStatusSchema>;
 

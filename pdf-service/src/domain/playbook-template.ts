@@ -1,4 +1,4 @@
-import type { RenderInput } from '../rendering/pdf-renderer';
+import type { RenderInput } from './ports';
 import type { DocumentField, DocumentPhase, PlaybookDocument } from './document-model';
 import { escapeHtml as e } from './escape-html';
 import { FONT_STACK_SANS, PRINT_CSS, RULED_LINES } from './print-css';

@@ -1,5 +1,6 @@
-import { AppError, playbookCatalog, type ProjectSnapshot } from '@playbook/shared';
-import { pdfCacheKey } from './cache-key';
+import type { ProjectSnapshot } from '@playbook/contract';
+import { AppError } from '@playbook/kit';
+import { snapshotCacheKey } from './cache-key';
 import { buildPlaybookDocument } from './document-model';
 import type { PdfJob } from './pdf-job';
 import { playbookRenderInput } from './playbook-template';
@@ -28,12 +29,12 @@ export async function renderJob(deps: RenderUseCaseDeps, jobId: string, attempt:
       }),
     deps.jobs.markRendering(jobId, attempt),
   ]);
-  const cacheKey = pdfCacheKey(snapshot);
+  const cacheKey = snapshotCacheKey(snapshot);
   let stored = await deps.files.findByKey(cacheKey);
   if (stored) {
     deps.logger.info(`job ${jobId}: reusing the PDF already stored for this content (${stored.pages} pages, ${stored.bytes} bytes)`);
   } else {
-    const doc = buildPlaybookDocument(playbookCatalog, snapshot);
+    const doc = buildPlaybookDocument(snapshot);
     const { pdf, pages, durationMs } = await deps.renderer.render(playbookRenderInput(doc));
     const expiresAt = new Date(Date.now() + deps.retentionMs);
     const storing = performance.now();

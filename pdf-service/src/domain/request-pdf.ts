@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { pdfCacheKey } from './cache-key';
+import { pdfCacheKey, snapshotCacheKey } from './cache-key';
 import type { PdfJob } from './pdf-job';
 import type { PdfUseCaseDeps } from './pdf-use-case-deps';
 
@@ -27,11 +27,11 @@ function cachedOutcome(deps: PdfUseCaseDeps, job: PdfJob): PdfRequestOutcome {
  */
 export async function requestPdf(deps: PdfUseCaseDeps, ownerId: string, projectId: string, requestId?: string): Promise<PdfRequestOutcome> {
   const version = await deps.fetchVersion(projectId, ownerId);
-  const stored = await deps.jobs.findLatestForKey(pdfCacheKey({ ...version, project: { id: projectId } }), ['done']);
+  const stored = await deps.jobs.findLatestForKey(pdfCacheKey(projectId, version), ['done']);
   if (stored && isStored(stored, Date.now())) return cachedOutcome(deps, stored);
   // The snapshot may be newer than the versions just read (a save in between): its own key decides.
   const snapshot = await deps.fetchSnapshot(projectId, ownerId);
-  const cacheKey = pdfCacheKey(snapshot);
+  const cacheKey = snapshotCacheKey(snapshot);
   const latest = await deps.jobs.findLatestForKey(cacheKey, ['done', 'queued', 'rendering']);
   const now = Date.now();
   if (latest && isStored(latest, now)) return cachedOutcome(deps, latest);

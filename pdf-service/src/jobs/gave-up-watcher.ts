@@ -1,5 +1,5 @@
-import { decodeJson, type Logger, type NatsHandle } from '@playbook/shared';
-import type { Subscription } from 'nats';
+import { type Logger } from '@playbook/kit';
+import { parseMessage, type NatsHandle } from '@playbook/kit/nats';
 import { z } from 'zod';
 import { failJob } from '../domain/render-job';
 import type { RenderUseCaseDeps } from '../domain/pdf-use-case-deps';
@@ -15,19 +15,20 @@ const advisorySchema = z.object({ stream_seq: z.number().int().positive(), deliv
  * just stops delivering it. This watcher (one replica per advisory, through a queue group) marks such a job
  * failed and removes its message, which would otherwise hold a place in the work queue for good.
  */
-export function watchAbandonedJobs(nats: NatsHandle, deps: RenderUseCaseDeps, logger: Logger): Subscription {
-  return nats.connection.subscribe(MAX_DELIVERIES_ADVISORY, {
+export function watchAbandonedJobs(nats: NatsHandle, deps: RenderUseCaseDeps, logger: Logger): { stop(): Promise<void> } {
+  const subscription = nats.connection.subscribe(MAX_DELIVERIES_ADVISORY, {
     queue: 'pdf-service-gave-up',
     callback: (error, message) => {
       if (error) return;
       void (async () => {
-        const advisory = advisorySchema.parse(decodeJson(message.data));
+        const advisory = parseMessage(advisorySchema, message.data, 'max-deliveries advisory');
         const jsm = await nats.connection.jetstreamManager();
         const stored = await jsm.streams.getMessage(PDF_WORK_STREAM, { seq: advisory.stream_seq });
-        const { jobId } = renderJobMessageSchema.parse(decodeJson(stored.data));
+        const { jobId } = parseMessage(renderJobMessageSchema, stored.data, 'render job message');
         await failJob(deps, jobId, `Rendering was abandoned ${advisory.deliveries} times (the worker stopped mid-render)`);
         await jsm.streams.deleteMessage(PDF_WORK_STREAM, advisory.stream_seq);
       })().catch((failure: unknown) => logger.warn(`handling a max-deliveries advisory failed: ${(failure as Error).message}`));
     },
   });
+  return { stop: async () => subscription.unsubscribe() };
 }

@@ -1,4 +1,5 @@
-import { decodeJson, pdfJobUpdatedEventSchema, type NatsHandle } from '@playbook/shared';
+import { pdfJobUpdatedEventSchema } from '@playbook/contract';
+import { parseMessage, type NatsHandle } from '@playbook/kit/nats';
 import type { Subscription } from 'nats';
 import { PDF_JOB_UPDATED_SUBJECT } from '../messaging/subjects';
 
@@ -16,12 +17,12 @@ export class JobWaiter {
         if (error) return;
         let event;
         try {
-          event = pdfJobUpdatedEventSchema.safeParse(decodeJson(message.data));
+          event = parseMessage(pdfJobUpdatedEventSchema, message.data, `${message.subject} event`);
         } catch {
           return;
         }
-        if (!event.success || (event.data.status !== 'done' && event.data.status !== 'failed')) return;
-        for (const wake of this.waiters.get(event.data.jobId) ?? []) wake();
+        if (event.status !== 'done' && event.status !== 'failed') return;
+        for (const wake of this.waiters.get(event.jobId) ?? []) wake();
       },
     });
   }

@@ -1,4 +1,4 @@
-import type { Logger } from '@playbook/shared';
+import type { Logger } from '@playbook/kit';
 import { expirePdfs } from '../domain/delete-pdfs';
 import type { PdfUseCaseDeps } from '../domain/pdf-use-case-deps';
 

@@ -1,5 +1,7 @@
 import { AckPolicy, DiscardPolicy, nanos, RetentionPolicy, StorageType, type ConsumerConfig, type StreamConfig } from 'nats';
-import { encodeJson, ensureStream, projectSnapshotSchema, requestIdHeaders, ServiceUnavailableError, TooManyRequestsError, type NatsHandle, type ProjectSnapshot } from '@playbook/shared';
+import { projectSnapshotSchema, type ProjectSnapshot } from '@playbook/contract';
+import { ServiceUnavailableError, TooManyRequestsError } from '@playbook/kit';
+import { encodeJson, ensureStream, requestIdHeaders, type NatsHandle } from '@playbook/kit/nats';
 import { z } from 'zod';
 import { PDF_RENDER_CONSUMER, PDF_RENDER_JOB_SUBJECT, PDF_WORK_STREAM } from '../messaging/subjects';
 

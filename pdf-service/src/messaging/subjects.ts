@@ -6,7 +6,7 @@ export {
   PROJECT_VERSION_SUBJECT,
   USER_DELETED_SUBJECT,
   JWKS_SUBJECT,
-} from '@playbook/shared';
+} from '@playbook/contract';
 
 /** Render jobs: a JetStream work-queue stream of its own (not the EVENTS stream, whose `pdf.v1.job.>` are events). */
 export const PDF_WORK_STREAM = 'PDF_JOBS';

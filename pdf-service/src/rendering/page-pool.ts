@@ -1,4 +1,4 @@
-import type { Logger } from '@playbook/shared';
+import type { Logger } from '@playbook/kit';
 import type { Page } from 'puppeteer-core';
 import { launchChromium, type LaunchedChromium } from './chromium-launch';
 
@@ -9,6 +9,8 @@ interface Generation {
   inUse: number;
   renders: number;
   retired: boolean;
+  /** Settles when the browser disconnects (crashed, killed). */
+  lost: Promise<void>;
 }
 
 export interface PageLease {
@@ -17,6 +19,11 @@ export interface PageLease {
   release(options?: { discard?: boolean }): Promise<void>;
   /** True once the page's browser is gone (crashed, killed or disconnected). */
   browserLost(): boolean;
+  /**
+   * Settles the moment the page's browser is gone: a render races it, because a page of a killed browser may
+   * never answer (waiting for its fonts hangs until the render's timeout).
+   */
+  whenBrowserLost: Promise<void>;
 }
 
 export interface PagePoolOptions {
@@ -61,6 +68,7 @@ export class PagePool {
     return {
       page,
       browserLost: () => !generation.chromium.browser.connected,
+      whenBrowserLost: generation.lost,
       release: async ({ discard = false } = {}) => {
         if (released) return;
         released = true;
@@ -94,7 +102,8 @@ export class PagePool {
   private async launch(): Promise<Generation> {
     const started = Date.now();
     const chromium = await launchChromium(this.options.executablePath);
-    const generation: Generation = { chromium, idle: [], inUse: 0, renders: 0, retired: false };
+    const lost = new Promise<void>((resolve) => chromium.browser.once('disconnected', () => resolve()));
+    const generation: Generation = { chromium, idle: [], inUse: 0, renders: 0, retired: false, lost };
     this.all.add(generation);
     chromium.browser.once('disconnected', () => {
       if (generation.retired) return;

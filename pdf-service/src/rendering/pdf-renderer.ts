@@ -1,4 +1,5 @@
-import { AppError, type Logger } from '@playbook/shared';
+import { AppError, type Logger } from '@playbook/kit';
+import type { DocumentRenderer, RenderedPdf, RenderInput } from '../domain/ports';
 import type { PdfMetrics } from '../pdf-metrics';
 import { PagePool } from './page-pool';
 import { RenderQueue } from './render-queue';
@@ -10,18 +11,7 @@ export class RenderTimeoutError extends AppError {
   }
 }
 
-/** What to print: a whole HTML document plus Chromium's header and footer templates. */
-export interface RenderInput {
-  html: string;
-  headerTemplate: string;
-  footerTemplate: string;
-}
-
-export interface RenderedPdf {
-  pdf: Buffer;
-  pages: number;
-  durationMs: number;
-}
+export type { RenderedPdf, RenderInput } from '../domain/ports';
 
 export interface PdfRendererOptions {
   executablePath: string;
@@ -42,7 +32,7 @@ export function countPdfPages(pdf: Uint8Array): number {
  * HTML → PDF on a bounded pool of pages: `poolSize` renders at once, `queueLimit` waiting, each bounded by
  * `timeoutMs`. A render whose browser crashes is retried once on a fresh browser.
  */
-export class PdfRenderer {
+export class PdfRenderer implements DocumentRenderer {
   private readonly pool: PagePool;
   private readonly queue: RenderQueue;
   private averageSeconds = 0.3;
@@ -125,8 +115,12 @@ export class PdfRenderer {
         timeout: timeoutMs,
       });
     })();
+    const lost = lease.whenBrowserLost.then((): never => {
+      throw new Error('Chromium disconnected mid-render');
+    });
+    lost.catch(() => undefined);
     try {
-      const pdf = Buffer.from(await Promise.race([work, timeout]));
+      const pdf = Buffer.from(await Promise.race([work, timeout, lost]));
       await lease.release();
       return pdf;
     } catch (error) {

@@ -1,4 +1,4 @@
-import { TooManyRequestsError } from '@playbook/shared';
+import { TooManyRequestsError } from '@playbook/kit';
 
 /** The render queue is full: the caller should come back later (429 with Retry-After). */
 export class RenderQueueFullError extends TooManyRequestsError {

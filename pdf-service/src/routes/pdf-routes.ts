@@ -1,11 +1,6 @@
 import Router from '@koa/router';
-import {
-  generatePdfBodySchema,
-  parseOrThrow,
-  pdfJobParamsSchema,
-  projectPdfParamsSchema,
-  type AuthenticatedUser,
-} from '@playbook/shared';
+import { generatePdfBodySchema, pdfJobParamsSchema, projectPdfParamsSchema } from '@playbook/contract';
+import { parseOrThrow, userOf } from '@playbook/kit';
 import type Koa from 'koa';
 import { findOwnedJob, pdfFileName, readJobPdf, toJobView } from '../domain/job-access';
 import type { PdfJob } from '../domain/pdf-job';
@@ -16,11 +11,10 @@ import type { JobWaiter } from '../jobs/job-waiter';
 export interface PdfRoutesDeps {
   useCases: PdfUseCaseDeps;
   waiter: JobWaiter;
-  auth: Koa.Middleware;
+  /** Verifies the bearer token and sets `ctx.state.user`. */
+  requireUser: Koa.Middleware;
   syncLimitMs: number;
 }
-
-const userOf = (ctx: Koa.Context) => ctx.state.user as AuthenticatedUser;
 
 function sendPdf(ctx: Koa.Context, job: PdfJob, pdf: Buffer): void {
   ctx.status = 200;
@@ -32,34 +26,34 @@ function sendPdf(ctx: Koa.Context, job: PdfJob, pdf: Buffer): void {
   ctx.body = pdf;
 }
 
-/** The public PDF routes (shared/src/contract/pdf-routes.ts): parse, call the use case, answer. */
-export function pdfRouter({ useCases, waiter, auth, syncLimitMs }: PdfRoutesDeps): Router {
+/** The public PDF routes, as declared in contract/src/pdf-routes.ts: parse, call the use case, answer. */
+export function pdfRoutes({ useCases, waiter, requireUser, syncLimitMs }: PdfRoutesDeps): Router {
   const router = new Router();
 
-  router.post('/api/projects/:id/pdf', auth, async (ctx) => {
+  router.post('/api/projects/:id/pdf', requireUser, async (ctx) => {
     const { id } = parseOrThrow(projectPdfParamsSchema, ctx.params, 'path');
-    const { job, cached } = await requestPdf(useCases, userOf(ctx).id, id, ctx.state.requestId as string);
+    const { job, cached } = await requestPdf(useCases, userOf(ctx).id, id, ctx.state.requestId);
     ctx.status = cached ? 200 : 202;
     if (!cached) ctx.set('Location', `/api/pdf/jobs/${job.jobId}`);
     ctx.body = toJobView(job);
   });
 
-  router.get('/api/pdf/jobs/:jobId', auth, async (ctx) => {
+  router.get('/api/pdf/jobs/:jobId', requireUser, async (ctx) => {
     const { jobId } = parseOrThrow(pdfJobParamsSchema, ctx.params, 'path');
     ctx.body = toJobView(await findOwnedJob(useCases, userOf(ctx).id, jobId));
     ctx.set('Cache-Control', 'no-store');
   });
 
-  router.get('/api/pdf/jobs/:jobId/file', auth, async (ctx) => {
+  router.get('/api/pdf/jobs/:jobId/file', requireUser, async (ctx) => {
     const { jobId } = parseOrThrow(pdfJobParamsSchema, ctx.params, 'path');
     const job = await findOwnedJob(useCases, userOf(ctx).id, jobId);
     sendPdf(ctx, job, await readJobPdf(useCases, job));
   });
 
-  router.post('/api/generate-pdf', auth, async (ctx) => {
-    const { project_id: projectId } = parseOrThrow(generatePdfBodySchema, (ctx.request as { body?: unknown }).body);
+  router.post('/api/generate-pdf', requireUser, async (ctx) => {
+    const { project_id: projectId } = parseOrThrow(generatePdfBodySchema, ctx.request.body);
     const owner = userOf(ctx).id;
-    const { job: started } = await requestPdf(useCases, owner, projectId, ctx.state.requestId as string);
+    const { job: started } = await requestPdf(useCases, owner, projectId, ctx.state.requestId);
     const isFinished = (job: PdfJob) => job.status === 'done' || job.status === 'failed';
     const finished = isFinished(started)
       ? started

@@ -1,4 +1,5 @@
-import { listPlaybookFields, playbookCatalog, type ProjectSnapshot } from '@playbook/shared';
+import { listPlaybookFields, type ProjectSnapshot } from '@playbook/contract';
+import { playbookCatalog } from '../../../project-service/src/domain/playbook-catalog';
 
 /** Answers a real team might write, with the scripts the PDF must show: accents, CJK, RTL and emoji. */
 const ANSWERS = [
@@ -49,7 +50,7 @@ export function sampleSnapshot(overrides: Partial<ProjectSnapshot['project']> = 
       ...overrides,
     },
     responses: responses.map((response) => ({ ...response, updatedAt: now })),
-    catalogVersion: playbookCatalog.version,
+    catalog: playbookCatalog,
     contentVersion,
   };
 }

@@ -1,4 +1,4 @@
-import { createLogger, createMetrics } from '@playbook/shared';
+import { createLogger, createMetrics } from '@playbook/kit';
 import { createPdfMetrics } from '../../src/pdf-metrics';
 import { PdfRenderer, type PdfRendererOptions } from '../../src/rendering/pdf-renderer';
 

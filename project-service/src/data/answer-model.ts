@@ -1,11 +1,5 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
-
-/** One stored answer; its field id is kept in full here, because the key it is stored under cannot hold dots. */
-export interface StoredAnswerEntry {
-  fieldId: string;
-  value: string;
-  updatedAt: Date;
-}
+import type { StoredAnswer } from '../domain/ports';
 
 /**
  * All answers of one project in ONE document whose `_id` is the project's id: a save of any size is one
@@ -14,8 +8,11 @@ export interface StoredAnswerEntry {
  */
 export interface AnswerSetDocument {
   _id: Types.ObjectId;
-  /** Keyed by `answerKey(fieldId)`; absent when the only save so far removed answers. */
-  answers?: Record<string, StoredAnswerEntry>;
+  /**
+   * Keyed by `answerKey(fieldId)`; absent when the only save so far removed answers. Each entry keeps its field
+   * id in full, because the key it is stored under cannot hold dots.
+   */
+  answers?: Record<string, StoredAnswer>;
   /** The project's content version this save made; see project-repository.ts for how the two are read. */
   version: number;
   updatedAt: Date;

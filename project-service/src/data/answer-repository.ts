@@ -1,24 +1,20 @@
 import type { Connection } from 'mongoose';
+import type { AnswerRepository } from '../domain/ports';
 import { toObjectId } from './object-id';
-import { answerKey, answerSetModel, type StoredAnswerEntry } from './answer-model';
-import type { AnswerWrite } from './project-repository';
+import { answerKey, answerSetModel } from './answer-model';
 
-export type StoredAnswer = StoredAnswerEntry;
+export type { AnswerRepository, AnswerSet, StoredAnswer } from '../domain/ports';
 
-/** A project's answers and the content version of the save that wrote them last. */
-export interface AnswerSet {
-  answers: StoredAnswer[];
-  version: number;
-}
-
-export type AnswerRepository = ReturnType<typeof createAnswerRepository>;
-
-/** The only code that knows how answers are stored: one document per project (see answer-model.ts). */
-export function createAnswerRepository(connection: Connection) {
+/**
+ * The only code that knows how answers are stored: one document per project (see answer-model.ts); resolves
+ * once its collection is ready.
+ */
+export async function createAnswerRepository(connection: Connection): Promise<AnswerRepository> {
   const answerSets = answerSetModel(connection);
+  await answerSets.init();
 
   return {
-    async read(projectId: string): Promise<AnswerSet | undefined> {
+    async read(projectId) {
       const _id = toObjectId(projectId);
       const doc = _id && (await answerSets.findOne({ _id }).lean());
       if (!doc) return undefined;
@@ -26,11 +22,8 @@ export function createAnswerRepository(connection: Connection) {
       return { answers: Object.values(doc.answers ?? {}), version: doc.version };
     },
 
-    /**
-     * Writes a whole save as ONE update of the project's document: a value sets its answer, an empty value
-     * removes it, and the document records the content version the save made.
-     */
-    async save(projectId: string, writes: AnswerWrite[], version: number, now: Date): Promise<void> {
+    /** A whole save is ONE update of the project's document. */
+    async save(projectId, writes, version, now) {
       const set: Record<string, unknown> = { version, updatedAt: now };
       const unset: Record<string, ''> = {};
       for (const { fieldId, value } of writes) {
@@ -40,7 +33,7 @@ export function createAnswerRepository(connection: Connection) {
       await answerSets.updateOne({ _id: toObjectId(projectId) }, { $set: set, ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}) }, { upsert: true });
     },
 
-    async delete(projectId: string): Promise<number> {
+    async delete(projectId) {
       const result = await answerSets.deleteOne({ _id: toObjectId(projectId) });
       return result.deletedCount;
     },

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '@playbook/shared';
+import type { Logger } from '@playbook/kit';
 import type { Connection, Types } from 'mongoose';
 import { answerKey, answerSetModel, type AnswerSetDocument } from './answer-model';
 import { projectLockModel } from './project-lock-model';
@@ -30,7 +30,13 @@ export interface MigrationResult {
 }
 
 /** One pass over everything the old format left; see the comment at the top. */
-export async function migrateAnswerRows(connection: Connection, options: { logger: Logger; lockStaleMs: number; now: () => Date }): Promise<MigrationResult> {
+export interface AnswerRowsMigration {
+  logger: Logger;
+  lockStaleMs: number;
+  now: () => Date;
+}
+
+export async function migrateAnswerRows(connection: Connection, options: AnswerRowsMigration): Promise<MigrationResult> {
   const db = connection.db!;
   const answerSets = answerSetModel(connection);
   const locks = projectLockModel(connection);

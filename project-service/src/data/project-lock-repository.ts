@@ -1,23 +1,19 @@
 import mongoose, { type Connection, type Types } from 'mongoose';
 import { toObjectId } from './object-id';
+import type { ProjectLockRepository } from '../domain/ports';
 import { projectLockModel } from './project-lock-model';
 
-export interface ProjectLock {
-  writeId: string;
-  startedAt: Date;
-}
+export type { ProjectLock, ProjectLockRepository } from '../domain/ports';
 
 const DUPLICATE_KEY = 11000;
 
-export type ProjectLockRepository = ReturnType<typeof createProjectLockRepository>;
-
-/** Per-project locks: claimed by inserting, released by deleting (see project-lock-model.ts). */
-export function createProjectLockRepository(connection: Connection) {
+/** Per-project locks: claimed by inserting, released by deleting (see project-lock-model.ts); resolves once the collection is ready. */
+export async function createProjectLockRepository(connection: Connection): Promise<ProjectLockRepository> {
   const locks = projectLockModel(connection);
+  await locks.init();
 
   return {
-    /** True when this caller now holds the lock; false when someone else does. */
-    async claim(projectId: string, lock: ProjectLock): Promise<boolean> {
+    async claim(projectId, lock) {
       try {
         await locks.create({ _id: toObjectId(projectId), writeId: lock.writeId, startedAt: lock.startedAt });
         return true;
@@ -27,17 +23,17 @@ export function createProjectLockRepository(connection: Connection) {
       }
     },
 
-    async find(projectId: string): Promise<ProjectLock | undefined> {
+    async find(projectId) {
       const doc = await locks.findOne({ _id: toObjectId(projectId) }).lean();
       if (!doc) return undefined;
       return { writeId: doc.writeId, startedAt: doc.startedAt };
     },
 
-    async release(projectId: string, writeId: string): Promise<void> {
+    async release(projectId, writeId) {
       await locks.deleteOne({ _id: toObjectId(projectId), writeId });
     },
 
-    async releaseForProjects(projectIds: string[]): Promise<void> {
+    async releaseForProjects(projectIds) {
       const ids = projectIds.map(toObjectId).filter((id): id is Types.ObjectId => id !== undefined);
       if (ids.length > 0) await locks.deleteMany({ _id: mongoose.trusted({ $in: ids }) });
     },

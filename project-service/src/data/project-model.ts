@@ -1,14 +1,8 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
+import type { Project } from '../domain/ports';
 
-export interface ProjectDocument {
-  _id: Types.ObjectId;
-  ownerId: string;
-  name: string;
-  description: string;
-  contentVersion: number;
-  createdAt: Date;
-  updatedAt: Date;
-}
+/** A project as stored: the domain's fields, keyed by an ObjectId. */
+export type ProjectDocument = Omit<Project, 'id'> & { _id: Types.ObjectId };
 
 const projectSchema = new Schema<ProjectDocument>(
   {

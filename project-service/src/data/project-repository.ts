@@ -1,43 +1,31 @@
 import mongoose, { type Connection } from 'mongoose';
 import { toObjectId } from './object-id';
+import type { Project, ProjectRepository } from '../domain/ports';
 import { projectModel, type ProjectDocument } from './project-model';
 
-/** One answer to write; an empty value removes the answer. */
-export interface AnswerWrite {
-  fieldId: string;
-  value: string;
-}
-
-/** A project as the use cases see it: the stored fields, with the id as a string. */
-export type Project = Omit<ProjectDocument, '_id'> & { id: string };
-
-/** Where a page of the newest-first list ended. */
-export interface ListPosition {
-  createdAt: Date;
-  id: string;
-}
+export type { AnswerWrite, ListPosition, Project, ProjectRepository } from '../domain/ports';
 
 function toProject({ _id, ownerId, name, description, contentVersion, createdAt, updatedAt }: ProjectDocument): Project {
   return { id: _id.toHexString(), ownerId, name, description, contentVersion, createdAt, updatedAt };
 }
 
-export type ProjectRepository = ReturnType<typeof createProjectRepository>;
-
 /**
- * The only code that knows how projects are stored. Lookups by id also check the owner. Updates set the
- * content version the caller computed while holding the project's lock (domain/project-lock.ts).
+ * The only code that knows how projects are stored; resolves once its indexes exist. Lookups by id also check
+ * the owner. Updates set the content version the caller computed while holding the project's lock
+ * (domain/project-lock.ts).
  */
-export function createProjectRepository(connection: Connection) {
+export async function createProjectRepository(connection: Connection): Promise<ProjectRepository> {
   const projects = projectModel(connection);
+  await projects.init();
   const afterUpdate = { returnDocument: 'after' as const };
 
   return {
-    async create(input: { ownerId: string; name: string; description: string; now: Date }): Promise<Project> {
+    async create(input) {
       const doc = await projects.create({ ownerId: input.ownerId, name: input.name, description: input.description, createdAt: input.now, updatedAt: input.now, contentVersion: 0 });
       return toProject(doc.toObject());
     },
 
-    async findOwned(id: string, ownerId: string): Promise<Project | undefined> {
+    async findOwned(id, ownerId) {
       const _id = toObjectId(id);
       if (!_id) return undefined;
       // By `_id` alone, the owner checked here: the embedded database answers only `_id` without a scan.
@@ -45,8 +33,7 @@ export function createProjectRepository(connection: Connection) {
       return doc?.ownerId === ownerId ? toProject(doc) : undefined;
     },
 
-    /** Newest first by (createdAt, _id), strictly after `after`: stable while new projects are created. */
-    async listOwned(ownerId: string, limit: number, after?: ListPosition): Promise<Project[]> {
+    async listOwned(ownerId, limit, after) {
       const filter: Record<string, unknown> = { ownerId };
       if (after) {
         filter.$or = [
@@ -58,28 +45,26 @@ export function createProjectRepository(connection: Connection) {
       return docs.map(toProject);
     },
 
-    /** Changes name/description and sets the content version the change makes. */
-    async update(id: string, changes: { name?: string; description?: string }, contentVersion: number, now: Date): Promise<Project | undefined> {
+    async update(id, changes, contentVersion, now) {
       const doc = await projects.findOneAndUpdate({ _id: toObjectId(id) }, { $set: { ...changes, contentVersion, updatedAt: now } }, afterUpdate).lean();
       return doc ? toProject(doc) : undefined;
     },
 
-    /** Records the content version a save of answers made (or one found ahead of the project after a crash). */
-    async setContentVersion(id: string, contentVersion: number, now: Date): Promise<Project | undefined> {
+    async setContentVersion(id, contentVersion, now) {
       const doc = await projects.findOneAndUpdate({ _id: toObjectId(id) }, { $set: { contentVersion, updatedAt: now } }, afterUpdate).lean();
       return doc ? toProject(doc) : undefined;
     },
 
-    async delete(id: string): Promise<void> {
+    async delete(id) {
       await projects.deleteOne({ _id: toObjectId(id) });
     },
 
-    async listIdsOwnedBy(ownerId: string): Promise<string[]> {
+    async listIdsOwnedBy(ownerId) {
       const docs = await projects.find({ ownerId }, { _id: 1 }).lean();
       return docs.map((doc) => doc._id.toHexString());
     },
 
-    async deleteOwnedBy(ownerId: string): Promise<number> {
+    async deleteOwnedBy(ownerId) {
       const result = await projects.deleteMany({ ownerId });
       return result.deletedCount;
     },

@@ -1,6 +1,6 @@
-import { ValidationError } from '@playbook/shared';
+import { ValidationError } from '@playbook/kit';
 import { z } from 'zod';
-import type { ListPosition } from '../data/project-repository';
+import type { ListPosition } from './ports';
 
 const cursorSchema = z.strictObject({ t: z.number().int().nonnegative(), i: z.string().regex(/^[0-9a-f]{24}$/) });
 

@@ -1,6 +1,6 @@
-import type { Project } from '../data/project-repository';
 import { decodeListCursor, encodeListCursor } from './list-cursor';
 import { withProjectLock } from './project-lock';
+import type { Project } from './ports';
 import { projectNotFound } from './project-errors';
 import type { ProjectDeps } from './project-deps';
 import { checkIfMatch, readProject } from './project-state';

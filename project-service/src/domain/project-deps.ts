@@ -1,13 +1,6 @@
-import type { Logger, PlaybookCatalog } from '@playbook/shared';
-import type { AnswerRepository } from '../data/answer-repository';
-import type { ProjectLockRepository } from '../data/project-lock-repository';
-import type { Project, ProjectRepository } from '../data/project-repository';
-
-/** What the use cases tell the rest of the system; implemented over NATS in messaging/. */
-export interface ProjectEvents {
-  projectUpdated(project: Project): Promise<void>;
-  projectDeleted(project: Pick<Project, 'id' | 'ownerId'>): Promise<void>;
-}
+import type { PlaybookCatalog } from '@playbook/contract';
+import type { Logger } from '@playbook/kit';
+import type { AnswerRepository, ProjectEvents, ProjectLockRepository, ProjectRepository } from './ports';
 
 /** Everything the use cases need, passed in by the composition root (tests build their own). */
 export interface ProjectDeps {

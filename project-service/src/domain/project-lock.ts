@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import { ConflictError } from '@playbook/shared';
-import type { ProjectLock } from '../data/project-lock-repository';
+import { ConflictError } from '@playbook/kit';
 import type { ProjectDeps } from './project-deps';
-import type { Project } from '../data/project-repository';
+import type { Project, ProjectLock } from './ports';
 import { readProject, readProjectState } from './project-state';
 
 /*

@@ -1,6 +1,6 @@
-import { contentVersionEtag, PreconditionFailedError } from '@playbook/shared';
-import type { StoredAnswer } from '../data/answer-repository';
-import type { Project } from '../data/project-repository';
+import { contentVersionEtag } from '@playbook/contract';
+import { PreconditionFailedError } from '@playbook/kit';
+import type { Project, StoredAnswer } from './ports';
 import type { ProjectDeps } from './project-deps';
 import { projectNotFound } from './project-errors';
 

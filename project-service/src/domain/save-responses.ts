@@ -1,5 +1,6 @@
-import { findPlaybookField, listPlaybookFields, ValidationError, type FieldProblem, type PlaybookCatalog } from '@playbook/shared';
-import type { AnswerWrite, Project } from '../data/project-repository';
+import { findPlaybookField, listPlaybookFields, type PlaybookCatalog } from '@playbook/contract';
+import { ValidationError, type FieldProblem } from '@playbook/kit';
+import type { AnswerWrite, Project } from './ports';
 import type { ProjectDeps } from './project-deps';
 import { projectNotFound } from './project-errors';
 import { HalfDoneChange, withProjectLock } from './project-lock';

@@ -1,5 +1,7 @@
-import { publishEvent, type Logger, type NatsHandle, type ProjectDeletedEvent, type ProjectUpdatedEvent } from '@playbook/shared';
-import type { ProjectEvents } from '../domain/project-deps';
+import { type ProjectDeletedEvent, type ProjectUpdatedEvent } from '@playbook/contract';
+import { type Logger } from '@playbook/kit';
+import { publishEvent, type NatsHandle } from '@playbook/kit/nats';
+import type { ProjectEvents } from '../domain/ports';
 import { PROJECT_DELETED_SUBJECT, PROJECT_UPDATED_SUBJECT } from './subjects';
 
 /**

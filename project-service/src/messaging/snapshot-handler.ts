@@ -1,11 +1,12 @@
-import { projectSnapshotRequestSchema, serveRequests, type NatsHandle, type ProjectSnapshot, type ProjectVersion } from '@playbook/shared';
+import { projectSnapshotRequestSchema, type ProjectSnapshot, type ProjectVersion } from '@playbook/contract';
+import { serveRequests, type NatsHandle, type RequestResponder } from '@playbook/kit/nats';
 import type { ProjectDeps } from '../domain/project-deps';
 import { readResponses } from '../domain/save-responses';
 import { readContentVersion } from '../domain/project-state';
 import { PROJECT_SNAPSHOT_SUBJECT, PROJECT_VERSION_SUBJECT, SNAPSHOT_QUEUE } from './subjects';
 
 /** Answers `project.v1.snapshot.get`: the project, its answers and versions, or a 404 reply when it is not the owner's. */
-export function serveSnapshots(nats: NatsHandle, deps: ProjectDeps): ReturnType<typeof serveRequests> {
+export function serveSnapshots(nats: NatsHandle, deps: ProjectDeps): RequestResponder {
   return serveRequests(nats, {
     subject: PROJECT_SNAPSHOT_SUBJECT,
     schema: projectSnapshotRequestSchema,
@@ -23,7 +24,7 @@ export function serveSnapshots(nats: NatsHandle, deps: ProjectDeps): ReturnType<
           updatedAt: project.updatedAt.toISOString(),
         },
         responses: answers.map(({ fieldId, value, updatedAt }) => ({ fieldId, value, updatedAt: updatedAt.toISOString() })),
-        catalogVersion: deps.catalog.version,
+        catalog: deps.catalog,
         contentVersion: project.contentVersion,
       };
     },
@@ -31,7 +32,7 @@ export function serveSnapshots(nats: NatsHandle, deps: ProjectDeps): ReturnType<
 }
 
 /** Answers `project.v1.version.get`: the content and catalog versions only, so a cached PDF is found without reading the answers. */
-export function serveVersions(nats: NatsHandle, deps: ProjectDeps): ReturnType<typeof serveRequests> {
+export function serveVersions(nats: NatsHandle, deps: ProjectDeps): RequestResponder {
   return serveRequests(nats, {
     subject: PROJECT_VERSION_SUBJECT,
     schema: projectSnapshotRequestSchema,

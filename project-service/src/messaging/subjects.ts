@@ -6,7 +6,7 @@ export {
   PROJECT_VERSION_SUBJECT,
   USER_DELETED_SUBJECT,
   JWKS_SUBJECT,
-} from '@playbook/shared';
+} from '@playbook/contract';
 
 /** Replicas share snapshot and version requests through this queue group. */
 export const SNAPSHOT_QUEUE = 'project-service';

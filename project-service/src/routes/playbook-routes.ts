@@ -1,5 +1,5 @@
-import type Router from '@koa/router';
-import type { PlaybookCatalog } from '@playbook/shared';
+import Router from '@koa/router';
+import type { PlaybookCatalog } from '@playbook/contract';
 
 /**
  * Whether If-None-Match matches our ETag (RFC 9110 §13.1.2, weak comparison). Evaluated here rather than with
@@ -12,7 +12,8 @@ function matchesIfNoneMatch(header: string, etag: string): boolean {
 }
 
 /** GET /api/playbook: public and cacheable; the ETag is the catalog version, so a new version is never served stale. */
-export function registerPlaybookRoutes(router: Router, catalog: PlaybookCatalog): void {
+export function playbookRoutes({ catalog }: { catalog: PlaybookCatalog }): Router {
+  const router = new Router();
   const etag = `"playbook-${catalog.version}"`;
   const body = JSON.stringify(catalog);
   router.get('/api/playbook', (ctx) => {
@@ -25,4 +26,5 @@ export function registerPlaybookRoutes(router: Router, catalog: PlaybookCatalog)
     ctx.type = 'application/json';
     ctx.body = body;
   });
+  return router;
 }

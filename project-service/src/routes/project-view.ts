@@ -1,15 +1,17 @@
-import type { AuthenticatedUser, ProjectResponse } from '@playbook/shared';
+import type { ProjectResponse } from '@playbook/contract';
 import type Koa from 'koa';
-import type { Project } from '../data/project-repository';
+import type { Project } from '../domain/ports';
+import type { ProjectDeps } from '../domain/project-deps';
+
+/** What the signed-in routes get: the use cases' deps and the guard that verifies the bearer token. */
+export interface ProjectRoutesDeps {
+  deps: ProjectDeps;
+  /** Verifies the bearer token and sets `ctx.state.user`. */
+  requireUser: Koa.Middleware;
+}
 
 /** The public shape of a project (no owner id, no internal bookkeeping). */
 export function toProjectResponse(project: Project): ProjectResponse {
   const { id, name, description, contentVersion, createdAt, updatedAt } = project;
   return { id, name, description, contentVersion, createdAt: createdAt.toISOString(), updatedAt: updatedAt.toISOString() };
 }
-
-/** The signed-in user's id, put there by authMiddleware. */
-export const callerId = (ctx: Koa.Context): string => (ctx.state.user as AuthenticatedUser).id;
-
-/** Parsed by the shared JSON body middleware (@koa/bodyparser). */
-export const bodyOf = (ctx: Koa.Context): unknown => (ctx.request as { body?: unknown }).body;

@@ -1,53 +1,56 @@
-import type Router from '@koa/router';
+import Router from '@koa/router';
 import {
   contentVersionEtag,
   createProjectBodySchema,
   ifMatchHeadersSchema,
   listProjectsQuerySchema,
   parseIfMatch,
-  parseOrThrow,
   projectIdParamsSchema,
   updateProjectBodySchema,
-} from '@playbook/shared';
+} from '@playbook/contract';
+import { parseOrThrow, userOf } from '@playbook/kit';
 import { createProject, deleteProject, getProject, listProjects, updateProject } from '../domain/manage-projects';
-import type { ProjectDeps } from '../domain/project-deps';
-import { bodyOf, callerId, toProjectResponse } from './project-view';
+import { toProjectResponse, type ProjectRoutesDeps } from './project-view';
 
-/** /api/projects and /api/projects/:id; the router they are mounted on requires a signed-in user. */
-export function registerProjectRoutes(router: Router, deps: ProjectDeps): void {
-  router.get('/api/projects', async (ctx) => {
+/** /api/projects and /api/projects/:id, as declared in contract/src/project-routes.ts; all for a signed-in user. */
+export function projectsRoutes({ deps, requireUser }: ProjectRoutesDeps): Router {
+  const router = new Router();
+
+  router.get('/api/projects', requireUser, async (ctx) => {
     const query = parseOrThrow(listProjectsQuerySchema, ctx.query, 'query');
-    const page = await listProjects(deps, callerId(ctx), query);
+    const page = await listProjects(deps, userOf(ctx).id, query);
     ctx.body = { items: page.items.map(toProjectResponse), nextCursor: page.nextCursor };
   });
 
-  router.post('/api/projects', async (ctx) => {
-    const body = parseOrThrow(createProjectBodySchema, bodyOf(ctx));
-    const project = await createProject(deps, callerId(ctx), body);
+  router.post('/api/projects', requireUser, async (ctx) => {
+    const body = parseOrThrow(createProjectBodySchema, ctx.request.body);
+    const project = await createProject(deps, userOf(ctx).id, body);
     ctx.status = 201;
     ctx.set('Location', `/api/projects/${project.id}`);
     ctx.body = toProjectResponse(project);
   });
 
-  router.get('/api/projects/:id', async (ctx) => {
+  router.get('/api/projects/:id', requireUser, async (ctx) => {
     const { id } = parseOrThrow(projectIdParamsSchema, ctx.params, 'path');
-    const project = await getProject(deps, callerId(ctx), id);
+    const project = await getProject(deps, userOf(ctx).id, id);
     ctx.set('ETag', contentVersionEtag(project.contentVersion));
     ctx.body = toProjectResponse(project);
   });
 
-  router.patch('/api/projects/:id', async (ctx) => {
+  router.patch('/api/projects/:id', requireUser, async (ctx) => {
     const { id } = parseOrThrow(projectIdParamsSchema, ctx.params, 'path');
     const ifMatch = parseIfMatch(parseOrThrow(ifMatchHeadersSchema, ctx.headers, 'headers'));
-    const changes = parseOrThrow(updateProjectBodySchema, bodyOf(ctx));
-    const project = await updateProject(deps, callerId(ctx), id, changes, ifMatch);
+    const changes = parseOrThrow(updateProjectBodySchema, ctx.request.body);
+    const project = await updateProject(deps, userOf(ctx).id, id, changes, ifMatch);
     ctx.set('ETag', contentVersionEtag(project.contentVersion));
     ctx.body = toProjectResponse(project);
   });
 
-  router.delete('/api/projects/:id', async (ctx) => {
+  router.delete('/api/projects/:id', requireUser, async (ctx) => {
     const { id } = parseOrThrow(projectIdParamsSchema, ctx.params, 'path');
-    await deleteProject(deps, callerId(ctx), id);
+    await deleteProject(deps, userOf(ctx).id, id);
     ctx.status = 204;
   });
+
+  return router;
 }

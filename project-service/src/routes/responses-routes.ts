@@ -1,20 +1,17 @@
-import type Router from '@koa/router';
+import Router from '@koa/router';
 import {
   contentVersionEtag,
   ifMatchHeadersSchema,
   MAX_RESPONSES_PER_PUT,
   parseIfMatch,
-  parseOrThrow,
   projectIdParamsSchema,
   putResponsesBodySchema,
-  toFieldProblems,
-  ValidationError,
   type PlaybookCatalog,
   type PutResponsesBody,
-} from '@playbook/shared';
-import type { ProjectDeps } from '../domain/project-deps';
+} from '@playbook/contract';
+import { parseOrThrow, toFieldProblems, userOf, ValidationError } from '@playbook/kit';
 import { findAnswerProblems, readResponses, saveResponses } from '../domain/save-responses';
-import { bodyOf, callerId, toProjectResponse } from './project-view';
+import { toProjectResponse, type ProjectRoutesDeps } from './project-view';
 
 const answerItemSchema = putResponsesBodySchema.shape.responses.element;
 
@@ -41,21 +38,25 @@ function parsePutBody(body: unknown, catalog: PlaybookCatalog): PutResponsesBody
   throw new ValidationError(`Invalid request body; nothing was saved: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, problems);
 }
 
-/** GET and PUT /api/projects/:id/responses; the router they are mounted on requires a signed-in user. */
-export function registerResponseRoutes(router: Router, deps: ProjectDeps): void {
-  router.get('/api/projects/:id/responses', async (ctx) => {
+/** GET and PUT /api/projects/:id/responses, as declared in contract/src/project-routes.ts; for a signed-in user. */
+export function responsesRoutes({ deps, requireUser }: ProjectRoutesDeps): Router {
+  const router = new Router();
+
+  router.get('/api/projects/:id/responses', requireUser, async (ctx) => {
     const { id } = parseOrThrow(projectIdParamsSchema, ctx.params, 'path');
-    const { project, answers } = await readResponses(deps, callerId(ctx), id);
+    const { project, answers } = await readResponses(deps, userOf(ctx).id, id);
     ctx.set('ETag', contentVersionEtag(project.contentVersion));
     ctx.body = { items: answers.map(({ fieldId, value, updatedAt }) => ({ fieldId, value, updatedAt: updatedAt.toISOString() })) };
   });
 
-  router.put('/api/projects/:id/responses', async (ctx) => {
+  router.put('/api/projects/:id/responses', requireUser, async (ctx) => {
     const { id } = parseOrThrow(projectIdParamsSchema, ctx.params, 'path');
     const ifMatch = parseIfMatch(parseOrThrow(ifMatchHeadersSchema, ctx.headers, 'headers'));
-    const { responses } = parsePutBody(bodyOf(ctx), deps.catalog);
-    const result = await saveResponses(deps, callerId(ctx), id, responses, ifMatch);
+    const { responses } = parsePutBody(ctx.request.body, deps.catalog);
+    const result = await saveResponses(deps, userOf(ctx).id, id, responses, ifMatch);
     ctx.set('ETag', contentVersionEtag(result.project.contentVersion));
     ctx.body = { project: toProjectResponse(result.project), saved: result.saved, removed: result.removed };
   });
+
+  return router;
 }

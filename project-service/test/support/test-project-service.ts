@@ -1,4 +1,5 @@
-import { connectNats, loadConfig, type Logger, type NatsHandle, type RunningService } from '@playbook/shared';
+import { loadConfig, type Logger, type RunningService } from '@playbook/kit';
+import { connectNats, type NatsHandle } from '@playbook/kit/nats';
 import { startNatsServer, type TestNatsServer } from '../../../test/support/nats-server';
 import { createCapturingLogger, testMongoUrl, uniqueDbName } from '../../../test/support/test-env';
 import { createTestTokenIssuer } from '../../../test/support/test-tokens';

@@ -1,7 +1,5 @@
-import { playbookCatalog } from '@playbook/shared';
-import type { AnswerSet, StoredAnswer } from '../../src/data/answer-repository';
-import type { ProjectLock } from '../../src/data/project-lock-repository';
-import type { AnswerWrite, Project } from '../../src/data/project-repository';
+import { playbookCatalog } from '../../src/domain/playbook-catalog';
+import type { AnswerSet, AnswerWrite, Project, ProjectLock, StoredAnswer } from '../../src/domain/ports';
 import type { ProjectDeps } from '../../src/domain/project-deps';
 import { readResponses, saveResponses } from '../../src/domain/save-responses';
 import { createCapturingLogger } from '../../../test/support/test-env';

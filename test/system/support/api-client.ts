@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { listPlaybookFields } from '@playbook/shared';
+import { listPlaybookFields } from '@playbook/contract';
 import { http, jsonOf, type HttpOptions, type HttpResult } from './http-client';
+import { playbookCatalog } from '../../../project-service/src/domain/playbook-catalog';
 
 /** Every playbook field id, in catalog order. */
-export const FIELD_IDS: string[] = listPlaybookFields().map((located) => located.field.id);
+export const FIELD_IDS: string[] = listPlaybookFields(playbookCatalog).map((located) => located.field.id);
 
 export interface Session {
   userId: string;

@@ -1,0 +1,26 @@
+import { issueSession } from '../../src/domain/issue-session';
+import { hashRefreshToken } from '../../src/domain/token-issuer';
+import { fakeAuthDeps } from './fake-auth-deps';
+
+describe('issueSession (domain, with fakes)', () => {
+  it('stores the refresh token hashed, in a new family, expiring after the refresh TTL', async () => {
+    const fake = fakeAuthDeps();
+    const user = await fake.addUser();
+    const before = Date.now();
+    const first = await issueSession(fake.deps, user);
+    const second = await issueSession(fake.deps, user);
+    const stored = fake.tokens.get(hashRefreshToken(first.refreshToken));
+    expect(stored).toMatchObject({ userId: user.id, state: 'active' });
+    expect(stored!.expiresAt.getTime() - before).toBeGreaterThanOrEqual(3600 * 1000);
+    expect(stored!.expiresAt.getTime() - Date.now()).toBeLessThanOrEqual(3600 * 1000);
+    expect(fake.tokens.get(hashRefreshToken(second.refreshToken))?.familyId).not.toBe(stored!.familyId);
+    expect(first).toMatchObject({ accessToken: `access-token-of-${user.id}`, expiresIn: 900 });
+  });
+
+  it('keeps the family it is given (a refresh continues the same login)', async () => {
+    const fake = fakeAuthDeps();
+    const user = await fake.addUser();
+    const session = await issueSession(fake.deps, user, 'family-1');
+    expect(fake.tokens.get(hashRefreshToken(session.refreshToken))?.familyId).toBe('family-1');
+  });
+});

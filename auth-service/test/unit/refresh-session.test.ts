@@ -1,0 +1,58 @@
+import { issueSession } from '../../src/domain/issue-session';
+import { refreshSession } from '../../src/domain/refresh-session';
+import { CALLER, fakeAuthDeps } from './fake-auth-deps';
+
+async function signedIn() {
+  const fake = fakeAuthDeps();
+  const user = await fake.addUser();
+  const session = await issueSession(fake.deps, user);
+  return { fake, user, session };
+}
+
+describe('refreshSession (domain, with fakes)', () => {
+  it('rotates: the new refresh token works once, the spent one no longer does', async () => {
+    const { fake, user, session } = await signedIn();
+    const next = await refreshSession(fake.deps, session.refreshToken, CALLER);
+    expect(next.refreshToken).not.toBe(session.refreshToken);
+    expect(next.user.id).toBe(user.id);
+    const families = new Set([...fake.tokens.values()].map((token) => token.familyId));
+    expect(families.size).toBe(1); // the same login
+    await expect(refreshSession(fake.deps, next.refreshToken, CALLER)).resolves.toBeDefined();
+    expect(fake.audits.map((audit) => audit.action)).toEqual(['refresh', 'refresh']);
+  });
+
+  it('rejects a refresh token used twice and revokes its family, so the newest token stops working too', async () => {
+    const { fake, session } = await signedIn();
+    const next = await refreshSession(fake.deps, session.refreshToken, CALLER);
+    await expect(refreshSession(fake.deps, session.refreshToken, CALLER)).rejects.toMatchObject({ status: 401 });
+    expect(fake.audits.at(-1)).toMatchObject({ action: 'refresh.reuse_detected' });
+    await expect(refreshSession(fake.deps, next.refreshToken, CALLER)).rejects.toMatchObject({ status: 401 });
+    expect([...fake.tokens.values()].every((token) => token.state === 'revoked')).toBe(true);
+  });
+
+  it('refuses an unknown or expired token without revoking anything', async () => {
+    const { fake, session } = await signedIn();
+    await expect(refreshSession(fake.deps, 'made-up-token', CALLER)).rejects.toMatchObject({ status: 401 });
+    for (const token of fake.tokens.values()) token.expiresAt = new Date(Date.now() - 1000);
+    await expect(refreshSession(fake.deps, session.refreshToken, CALLER)).rejects.toMatchObject({ status: 401 });
+    expect([...fake.tokens.values()].map((token) => token.state)).toEqual(['active']);
+    expect(fake.audits).toEqual([]);
+  });
+
+  it('refuses the token of an account deleted since', async () => {
+    const { fake, user, session } = await signedIn();
+    fake.users.delete(user.id);
+    await expect(refreshSession(fake.deps, session.refreshToken, CALLER)).rejects.toMatchObject({ status: 401 });
+  });
+
+  it('takes back the new pair when a replay revoked the family while the refresh was under way', async () => {
+    const { fake, session } = await signedIn();
+    const insert = fake.deps.refreshTokens.insert;
+    fake.deps.refreshTokens.insert = async (token) => {
+      await insert(token);
+      await fake.deps.refreshTokens.revokeFamily(token.familyId); // the replay lands between issue and check
+    };
+    await expect(refreshSession(fake.deps, session.refreshToken, CALLER)).rejects.toMatchObject({ status: 401 });
+    expect([...fake.tokens.values()].every((token) => token.state === 'revoked')).toBe(true);
+  });
+});

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { playbookCatalogSchema } from './playbook/catalog-types';
+
+/**
+ * Messages that cross service boundaries over NATS, with the subject each travels on. The owning service
+ * publishes or answers; the others consume. Versioned subjects: a breaking change gets a new `v`.
+ */
+
+/** The subjects the event stream (JetStream `EVENTS`) keeps: every domain event below, none of the requests. */
+export const EVENT_STREAM_SUBJECTS = ['auth.v1.user.>', 'auth.v1.audit', 'project.v1.project.>', 'pdf.v1.job.>'];
+
+// auth-service
+/** Request/reply: the public keys access tokens are verified with (the same set as /api/auth/jwks.json). */
+export const JWKS_SUBJECT = 'auth.v1.jwks.get';
+export const USER_DELETED_SUBJECT = 'auth.v1.user.deleted';
+export const userDeletedEventSchema = z.object({ userId: z.string().min(1), deletedAt: z.iso.datetime() });
+export type UserDeletedEvent = z.infer<typeof userDeletedEventSchema>;
+
+export const AUDIT_SUBJECT = 'auth.v1.audit';
+export const auditEventSchema = z.object({
+  action: z.enum(['register', 'login.success', 'login.failure', 'login.throttled', 'refresh', 'refresh.reuse_detected', 'logout', 'account.deleted']),
+  userId: z.string().optional(),
+  ip: z.string().optional(),
+  at: z.iso.datetime(),
+});
+export type AuditEvent = z.infer<typeof auditEventSchema>;
+
+// project-service
+export const PROJECT_SNAPSHOT_SUBJECT = 'project.v1.snapshot.get';
+export const projectSnapshotRequestSchema = z.strictObject({ projectId: z.string().min(1), ownerId: z.string().min(1) });
+export type ProjectSnapshotRequest = z.infer<typeof projectSnapshotRequestSchema>;
+export const projectSnapshotSchema = z.object({
+  project: z.object({
+    id: z.string(),
+    ownerId: z.string(),
+    name: z.string(),
+    description: z.string(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  }),
+  responses: z.array(z.object({ fieldId: z.string(), value: z.string(), updatedAt: z.iso.datetime() })),
+  /** The catalog the answers belong to, as project-service has it: pdf-service renders this one, never a copy of its own. */
+  catalog: playbookCatalogSchema,
+  /** Grows on every change of the project's name, description or answers. */
+  contentVersion: z.number().int().nonnegative(),
+});
+export type ProjectSnapshot = z.infer<typeof projectSnapshotSchema>;
+
+/**
+ * The cache key's part of a snapshot, without the answers: what a cached PDF needs to be found. 404 like the
+ * snapshot when the project is not the owner's.
+ */
+export const PROJECT_VERSION_SUBJECT = 'project.v1.version.get';
+export const projectVersionSchema = z.object({ catalogVersion: z.string(), contentVersion: projectSnapshotSchema.shape.contentVersion });
+export type ProjectVersion = z.infer<typeof projectVersionSchema>;
+
+export const PROJECT_UPDATED_SUBJECT = 'project.v1.project.updated';
+export const projectUpdatedEventSchema = z.object({ projectId: z.string(), ownerId: z.string(), contentVersion: z.number().int(), updatedAt: z.iso.datetime() });
+export type ProjectUpdatedEvent = z.infer<typeof projectUpdatedEventSchema>;
+
+export const PROJECT_DELETED_SUBJECT = 'project.v1.project.deleted';
+export const projectDeletedEventSchema = z.object({ projectId: z.string(), ownerId: z.string() });
+export type ProjectDeletedEvent = z.infer<typeof projectDeletedEventSchema>;
+
+// pdf-service
+export const PDF_JOB_UPDATED_SUBJECT = 'pdf.v1.job.updated';
+export const pdfJobStatusSchema = z.enum(['queued', 'rendering', 'done', 'failed']);
+export const pdfJobUpdatedEventSchema = z.object({
+  jobId: z.string(),
+  projectId: z.string(),
+  ownerId: z.string(),
+  status: pdfJobStatusSchema,
+  error: z.string().optional(),
+});
+export type PdfJobUpdatedEvent = z.infer<typeof pdfJobUpdatedEventSchema>;

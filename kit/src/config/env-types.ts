@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { DEFAULT_TOKEN_AUDIENCE, DEFAULT_TOKEN_ISSUER } from '../auth/access-token';
+
+/** Env helpers: variables arrive as strings, these coerce and bound them. */
+export const envPort = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+export const envPositiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+export const envBoolean = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .default(fallback ? 'true' : 'false')
+    .transform((value) => ['true', '1', 'yes'].includes(value));
+export const envList = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
+export const envUrl = (fallback: string) => z.url().default(fallback);
+
+/** What every service reads: where NATS is, how to log, how long to wait on shutdown. */
+export const baseConfigSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'debug']).default('info'),
+  LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
+  NATS_URL: z.string().min(1).default('nats://127.0.0.1:4222'),
+  NATS_REQUEST_TIMEOUT_MS: envPositiveInt(5000),
+  /** Cluster nodes holding each JetStream stream, the work queue and the PDF object store; 3 survives losing a node. */
+  NATS_STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
+  SHUTDOWN_TIMEOUT_MS: envPositiveInt(10000),
+  /** Who signs access tokens and for whom: auth-service issues them, every service checks them. */
+  JWT_ISSUER: z.string().min(1).default(DEFAULT_TOKEN_ISSUER),
+  JWT_AUDIENCE: z.string().min(1).default(DEFAULT_TOKEN_AUDIENCE),
+});
+export type BaseConfig = z.infer<typeof baseConfigSchema>;

@@ -1,0 +1,74 @@
+import type Koa from 'koa';
+import type { BaseConfig } from '../config/env-types';
+import type { ReadinessCheck } from '../http/health-middleware';
+import { createLogger, logFormatFor, type Logger } from '../logging/logger';
+import { createMetrics, type ServiceMetrics } from '../metrics/metrics';
+import type { MongoHandle } from '../mongo/mongo-connection';
+import { connectNats, type NatsHandle } from '../nats/nats-connection';
+import { startHttpServer } from './http-server';
+import { runShutdownSteps, type RunningService } from './run-service';
+
+/** The connections and instruments a service is built from; opened once by its composition root. */
+export interface ServiceRuntime {
+  name: string;
+  config: BaseConfig;
+  logger: Logger;
+  metrics: ServiceMetrics;
+  nats: NatsHandle;
+  mongo?: MongoHandle;
+  readiness: Record<string, ReadinessCheck>;
+}
+
+export interface OpenRuntimeOptions {
+  name: string;
+  config: BaseConfig;
+  /**
+   * Opens this service's own database (`openDatabase` from `@playbook/kit/mongo`); omitted for the gateway, which
+   * keeps no data and so never loads the database driver.
+   */
+  openDatabase?: (logger: Logger) => Promise<MongoHandle>;
+  /** Tests pass a logger that captures lines. */
+  logger?: Logger;
+}
+
+export async function openServiceRuntime({ name, config, openDatabase, logger: given }: OpenRuntimeOptions): Promise<ServiceRuntime> {
+  const logger = given ?? createLogger({ service: name, level: config.LOG_LEVEL, format: logFormatFor(config) });
+  const metrics = createMetrics(name);
+  const nats = await connectNats({ url: config.NATS_URL, name, logger, streamReplicas: config.NATS_STREAM_REPLICAS });
+  let mongo: MongoHandle | undefined;
+  try {
+    mongo = openDatabase ? await openDatabase(logger) : undefined;
+  } catch (error) {
+    await nats.drain().catch(() => undefined);
+    throw error;
+  }
+  const readiness: Record<string, ReadinessCheck> = { nats: () => nats.isConnected() };
+  if (mongo) readiness.database = () => mongo.isConnected();
+  return { name, config, logger, metrics, nats, mongo, readiness };
+}
+
+export interface ListenOptions {
+  port: number;
+  host?: string;
+  /** Run after the HTTP server stopped taking requests and before NATS drains, e.g. stopping workers. */
+  beforeDisconnect?: Array<[string, () => Promise<unknown>]>;
+}
+
+/** Listens, and returns the handle whose `stop` shuts down in order: stop taking requests, drain them, then close NATS and the database. */
+export async function listen(runtime: ServiceRuntime, app: Koa, options: ListenOptions): Promise<RunningService> {
+  const http = await startHttpServer(app, options.port, options.host);
+  const { logger, nats, mongo, config } = runtime;
+  return {
+    url: http.url,
+    address: http.address,
+    port: http.port,
+    logger,
+    stop: () =>
+      runShutdownSteps(logger, [
+        ['http', () => http.close(config.SHUTDOWN_TIMEOUT_MS)],
+        ...(options.beforeDisconnect ?? []),
+        ['nats', () => nats.drain()],
+        ['database', () => mongo?.close() ?? Promise.resolve()],
+      ]),
+  };
+}

@@ -1,0 +1,10 @@
+// `@playbook/kit/nats`: requests, replies, JetStream events and object stores over the service's NATS connection.
+export { connectNats, type NatsHandle } from './nats/nats-connection';
+export { natsRequest, type NatsRequestOptions } from './nats/nats-request';
+export { serveRequests, type RequestResponder, type ServeRequestsOptions } from './nats/nats-subscribe';
+export { NatsNoRespondersError, NatsTimeoutError, NatsUnavailableError } from './nats/nats-errors';
+export { decodeJson, encodeJson, parseMessage, requestIdHeaders, requestIdOf, type Reply } from './nats/nats-messages';
+export { consumeEvents, ensureEventStream, publishEvent, EVENT_STREAM } from './nats/jetstream-events';
+export { consumeMessages, type ConsumeMessagesOptions, type MessageConsumer } from './nats/jetstream-consumer';
+export { ensureStream, openObjectStore } from './nats/jetstream-streams';
+export { createNatsKeyStore, tokenCheckOverNats } from './nats/token-check';

@@ -1,0 +1,85 @@
+import { snapshotCacheKey } from '../../src/domain/cache-key';
+import { requestPdf } from '../../src/domain/request-pdf';
+import { DAY_MS, fakePdfDeps, snapshotOf } from './fake-pdf-deps';
+
+const MINUTE_MS = 60 * 1000;
+
+describe('requestPdf (domain, with fakes)', () => {
+  it('queues a new job for content never rendered, with the snapshot, and counts a cache miss', async () => {
+    const fake = fakePdfDeps();
+    const before = Date.now();
+    const { job, cached } = await requestPdf(fake.deps, 'ana', 'p1', 'req-1');
+    const after = Date.now();
+    expect(cached).toBe(false);
+    expect(job).toMatchObject({ status: 'queued', projectId: 'p1', ownerId: 'ana', projectName: 'Clinic visits', cacheKey: snapshotCacheKey(snapshotOf(1)) });
+    expect(job.expiresAt.getTime()).toBeGreaterThanOrEqual(before + 7 * DAY_MS); // kept PDF_RETENTION_DAYS
+    expect(job.expiresAt.getTime()).toBeLessThanOrEqual(after + 7 * DAY_MS);
+    expect(fake.queued).toEqual([job.jobId]);
+    expect(fake.counted).toEqual(['cache miss']);
+  });
+
+  it('serves a stored PDF from the versions alone, without reading the answers or queueing', async () => {
+    const fake = fakePdfDeps();
+    const stored = fake.addJob({ cacheKey: snapshotCacheKey(snapshotOf(1)), status: 'done', fileId: 'f1' });
+    const outcome = await requestPdf(fake.deps, 'ana', 'p1');
+    expect(outcome).toEqual({ job: stored, cached: true });
+    expect(fake.calls).toEqual({ fetchVersion: 1, fetchSnapshot: 0 });
+    expect(fake.queued).toEqual([]);
+    expect(fake.counted).toEqual(['cache hit']);
+  });
+
+  it('renders again once the content changed', async () => {
+    const fake = fakePdfDeps();
+    fake.addJob({ cacheKey: snapshotCacheKey(snapshotOf(1)), status: 'done', fileId: 'f1' });
+    fake.projects.set('p1', snapshotOf(2));
+    const { job, cached } = await requestPdf(fake.deps, 'ana', 'p1');
+    expect(cached).toBe(false);
+    expect(job.cacheKey).toBe(snapshotCacheKey(snapshotOf(2)));
+  });
+
+  it('uses the snapshot\'s own key when a save lands between reading the versions and the snapshot', async () => {
+    const fake = fakePdfDeps();
+    const rendered = fake.addJob({ cacheKey: snapshotCacheKey(snapshotOf(2)), status: 'done', fileId: 'f2' });
+    fake.deps.fetchVersion = async () => ({ catalogVersion: 'catalog-1', contentVersion: 1 }); // read before the save
+    fake.projects.set('p1', snapshotOf(2));
+    expect(await requestPdf(fake.deps, 'ana', 'p1')).toEqual({ job: rendered, cached: true });
+  });
+
+  it('joins a render already in progress for the same content instead of starting another', async () => {
+    const fake = fakePdfDeps();
+    const running = fake.addJob({ cacheKey: snapshotCacheKey(snapshotOf(1)), status: 'rendering' }, 2 * MINUTE_MS);
+    expect(await requestPdf(fake.deps, 'ana', 'p1')).toEqual({ job: running, cached: false });
+    expect(fake.queued).toEqual([]);
+  });
+
+  it('starts over when the job in progress is older than ten minutes (presumed lost)', async () => {
+    const fake = fakePdfDeps();
+    const lost = fake.addJob({ cacheKey: snapshotCacheKey(snapshotOf(1)), status: 'queued' }, 11 * MINUTE_MS);
+    const { job } = await requestPdf(fake.deps, 'ana', 'p1');
+    expect(job.jobId).not.toBe(lost.jobId);
+    expect(fake.queued).toEqual([job.jobId]);
+  });
+
+  it('renders again when the stored PDF has expired', async () => {
+    const fake = fakePdfDeps();
+    fake.addJob({ cacheKey: snapshotCacheKey(snapshotOf(1)), status: 'done', fileId: 'f1', expiresAt: new Date(Date.now() - 1) });
+    expect((await requestPdf(fake.deps, 'ana', 'p1')).cached).toBe(false);
+    expect(fake.queued).toHaveLength(1);
+  });
+
+  it('marks the job failed when it cannot be queued, so the next request starts a new one', async () => {
+    const fake = fakePdfDeps();
+    fake.failures.enqueue = true;
+    await expect(requestPdf(fake.deps, 'ana', 'p1')).rejects.toThrow('no JetStream');
+    const [job] = fake.jobs.values();
+    expect(job).toMatchObject({ status: 'failed', error: 'The job could not be queued' });
+    fake.failures.enqueue = false;
+    expect((await requestPdf(fake.deps, 'ana', 'p1')).job.jobId).not.toBe(job!.jobId);
+  });
+
+  it('answers 404 for a project that is not the caller\'s and creates no job', async () => {
+    const fake = fakePdfDeps();
+    await expect(requestPdf(fake.deps, 'bob', 'p1')).rejects.toMatchObject({ status: 404 });
+    expect(fake.jobs.size).toBe(0);
+  });
+});

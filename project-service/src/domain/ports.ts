@@ -1,0 +1,85 @@
+/*
+ * What the project use cases need from the outside, as plain types: data/ implements the repositories over
+ * mongoose, messaging/ the events over NATS, and the composition root wires them.
+ */
+
+/** A project as the use cases see it. */
+export interface Project {
+  id: string;
+  ownerId: string;
+  name: string;
+  description: string;
+  contentVersion: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Where a page of the newest-first list ended. */
+export interface ListPosition {
+  createdAt: Date;
+  id: string;
+}
+
+/** One answer to write; an empty value removes the answer. */
+export interface AnswerWrite {
+  fieldId: string;
+  value: string;
+}
+
+/** One stored answer. */
+export interface StoredAnswer {
+  fieldId: string;
+  value: string;
+  updatedAt: Date;
+}
+
+/** A project's answers and the content version of the save that wrote them last. */
+export interface AnswerSet {
+  answers: StoredAnswer[];
+  version: number;
+}
+
+/** The one change in progress on a project. */
+export interface ProjectLock {
+  writeId: string;
+  startedAt: Date;
+}
+
+/** Projects; lookups by id also check the owner, and a malformed id is simply not found. */
+export interface ProjectRepository {
+  create(input: { ownerId: string; name: string; description: string; now: Date }): Promise<Project>;
+  findOwned(id: string, ownerId: string): Promise<Project | undefined>;
+  /** Newest first by (createdAt, id), strictly after `after`: stable while new projects are created. */
+  listOwned(ownerId: string, limit: number, after?: ListPosition): Promise<Project[]>;
+  /** Changes name/description and sets the content version the change makes. */
+  update(id: string, changes: { name?: string; description?: string }, contentVersion: number, now: Date): Promise<Project | undefined>;
+  /** Records the content version a save of answers made (or one found ahead of the project after a crash). */
+  setContentVersion(id: string, contentVersion: number, now: Date): Promise<Project | undefined>;
+  delete(id: string): Promise<void>;
+  listIdsOwnedBy(ownerId: string): Promise<string[]>;
+  deleteOwnedBy(ownerId: string): Promise<number>;
+}
+
+/** The answers of each project, written a whole save at a time. */
+export interface AnswerRepository {
+  read(projectId: string): Promise<AnswerSet | undefined>;
+  /** Writes a whole save at once: a value sets its answer, an empty value removes it; records the version the save made. */
+  save(projectId: string, writes: AnswerWrite[], version: number, now: Date): Promise<void>;
+  /** The number of answer sets removed (0 or 1). */
+  delete(projectId: string): Promise<number>;
+}
+
+/** Per-project locks: claimed by inserting, released by deleting. */
+export interface ProjectLockRepository {
+  /** True when this caller now holds the lock; false when someone else does. */
+  claim(projectId: string, lock: ProjectLock): Promise<boolean>;
+  find(projectId: string): Promise<ProjectLock | undefined>;
+  release(projectId: string, writeId: string): Promise<void>;
+  releaseForProjects(projectIds: string[]): Promise<void>;
+}
+
+/** What the use cases tell the rest of the system. */
+export interface ProjectEvents {
+  projectUpdated(project: Project): Promise<void>;
+  projectDeleted(project: Pick<Project, 'id' | 'ownerId'>): Promise<void>;
+}

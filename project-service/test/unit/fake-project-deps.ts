@@ -1,0 +1,87 @@
+import { playbookCatalog } from '../../src/domain/playbook-catalog';
+import type { ProjectDeps } from '../../src/domain/project-deps';
+import type { AnswerSet, ListPosition, Project, ProjectLock } from '../../src/domain/ports';
+import { createCapturingLogger } from '../../../test/support/test-env';
+
+export const GOAL = 'empathize.research_plan.goal';
+
+const newestFirst = (a: ListPosition, b: ListPosition) => b.createdAt.getTime() - a.createdAt.getTime() || b.id.localeCompare(a.id);
+
+/**
+ * In-memory stand-ins for the ports (domain/ports.ts) behind ProjectDeps, for any number of projects and owners.
+ * The clock stands still unless a test advances it; `events` lists what the use cases announced, in order.
+ */
+export function fakeProjectDeps() {
+  let clock = Date.parse('2026-12-01T10:00:00Z');
+  let nextId = 1;
+  const projects = new Map<string, Project>();
+  const answerSets = new Map<string, AnswerSet>();
+  const locks = new Map<string, ProjectLock>();
+  const events: string[] = [];
+  const captured = createCapturingLogger('fake');
+  const copy = (project: Project | undefined) => (project ? { ...project } : undefined);
+  const change = (id: string, fields: Partial<Project>) => {
+    const project = projects.get(id);
+    if (project) Object.assign(project, fields);
+    return copy(project);
+  };
+
+  const deps: ProjectDeps = {
+    projects: {
+      create: async ({ ownerId, name, description, now }) => {
+        const project = { id: (nextId++).toString(16).padStart(24, '0'), ownerId, name, description, contentVersion: 0, createdAt: now, updatedAt: now };
+        projects.set(project.id, project);
+        return { ...project };
+      },
+      findOwned: async (id, ownerId) => (projects.get(id)?.ownerId === ownerId ? copy(projects.get(id)) : undefined),
+      listOwned: async (ownerId, limit, after) =>
+        [...projects.values()]
+          .filter((project) => project.ownerId === ownerId && (!after || newestFirst(project, after) > 0))
+          .sort(newestFirst)
+          .slice(0, limit)
+          .map((project) => ({ ...project })),
+      update: async (id, changes, contentVersion, now) => change(id, { ...changes, contentVersion, updatedAt: now }),
+      setContentVersion: async (id, contentVersion, now) => change(id, { contentVersion, updatedAt: now }),
+      delete: async (id) => void projects.delete(id),
+      listIdsOwnedBy: async (ownerId) => [...projects.values()].filter((project) => project.ownerId === ownerId).map((project) => project.id),
+      deleteOwnedBy: async (ownerId) => {
+        const owned = [...projects.values()].filter((project) => project.ownerId === ownerId);
+        for (const project of owned) projects.delete(project.id);
+        return owned.length;
+      },
+    },
+    answers: {
+      read: async (id) => {
+        const set = answerSets.get(id);
+        return set && { answers: set.answers.map((answer) => ({ ...answer })), version: set.version };
+      },
+      save: async (id, writes, version, now) => {
+        const byField = new Map((answerSets.get(id)?.answers ?? []).map((answer) => [answer.fieldId, answer]));
+        for (const { fieldId, value } of writes) {
+          if (value === '') byField.delete(fieldId);
+          else byField.set(fieldId, { fieldId, value, updatedAt: now });
+        }
+        answerSets.set(id, { answers: [...byField.values()], version });
+      },
+      delete: async (id) => (answerSets.delete(id) ? 1 : 0),
+    },
+    locks: {
+      claim: async (id, lock) => (locks.has(id) ? false : (locks.set(id, lock), true)),
+      find: async (id) => locks.get(id),
+      release: async (id, writeId) => {
+        if (locks.get(id)?.writeId === writeId) locks.delete(id);
+      },
+      releaseForProjects: async (ids) => ids.forEach((id) => locks.delete(id)),
+    },
+    events: {
+      projectUpdated: async (project) => void events.push(`updated ${project.id} v${project.contentVersion}`),
+      projectDeleted: async (project) => void events.push(`deleted ${project.id}`),
+    },
+    catalog: playbookCatalog,
+    logger: captured.logger,
+    now: () => new Date(clock),
+    lockStaleMs: 15_000,
+  };
+
+  return { deps, projects, answerSets, locks, events, logs: captured.text, advance: (ms: number) => (clock += ms) };
+}
