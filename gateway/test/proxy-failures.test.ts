@@ -42,6 +42,13 @@ describe('gateway proxy: limits and failing services', () => {
     expect(gateway.upstreamRequestCount()).toBe(before);
   });
 
+  it('lets a client still uploading a declared body over the limit read its 413', async () => {
+    const chunks = Array.from({ length: 32 }, () => Buffer.alloc(64 * 1024, 'a'));
+    const response = await rawRequest(`${gateway.url}/api/projects`, { method: 'POST', headers: { ...auth(), 'content-length': TWO_MIB }, chunks, chunkDelayMs: 10 });
+    expect(response.status).toBe(413);
+    expect(response.headers.connection).not.toBe('close');
+  });
+
   it('stops a chunked body at the limit with 413, never passing all of it on', async () => {
     const chunks = Array.from({ length: 32 }, () => Buffer.alloc(64 * 1024, 'a'));
     const response = await rawRequest(`${gateway.url}/api/projects`, { method: 'POST', headers: { ...auth(), 'transfer-encoding': 'chunked' }, chunks });

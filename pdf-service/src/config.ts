@@ -12,8 +12,6 @@ export const pdfConfigSchema = baseConfigSchema.extend({
   CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
   /** Pages rendering at once (one browser); defaults to the CPU count. */
   PDF_PAGE_POOL_SIZE: envPositiveInt(availableParallelism()),
-  /** Renders waiting for a page beyond which a render is refused (429). */
-  PDF_RENDER_QUEUE_LIMIT: envPositiveInt(32),
   PDF_RENDER_TIMEOUT_MS: envPositiveInt(30_000),
   /** The browser is replaced after this many renders, so a slow leak never grows without bound. */
   PDF_BROWSER_MAX_RENDERS: envPositiveInt(500),

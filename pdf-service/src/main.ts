@@ -70,7 +70,6 @@ async function pdfDependencies(runtime: ServiceRuntime, config: PdfConfig): Prom
   const renderer = new PdfRenderer({
     executablePath: config.CHROMIUM_PATH,
     poolSize: config.PDF_PAGE_POOL_SIZE,
-    queueLimit: config.PDF_RENDER_QUEUE_LIMIT,
     timeoutMs: config.PDF_RENDER_TIMEOUT_MS,
     maxRendersPerBrowser: config.PDF_BROWSER_MAX_RENDERS,
     logger,

@@ -3,7 +3,6 @@ import { execFileSync } from 'node:child_process';
 import { buildPlaybookDocument } from '../src/domain/document-model';
 import { playbookRenderInput } from '../src/domain/playbook-template';
 import { RenderTimeoutError, type RenderInput } from '../src/rendering/pdf-renderer';
-import { RenderQueueFullError } from '../src/rendering/render-queue';
 import { sampleSnapshot } from './support/sample-project';
 import { createStandaloneRenderer as createRenderer, isAlive as alive } from './support/standalone-renderer';
 
@@ -19,7 +18,7 @@ const tiny: RenderInput = { html: '<!doctype html><title>t</title><p>tiny</p>', 
 
 describe('PdfRenderer on a real Chromium', () => {
   it('replaces the browser after N renders and leaves no Chromium process behind', async () => {
-    const { renderer, metrics } = createRenderer({ maxRendersPerBrowser: 2, queueLimit: 1 });
+    const { renderer, metrics } = createRenderer({ maxRendersPerBrowser: 2 });
     try {
       await renderer.render(tiny);
       const [first] = renderer.browserPids();
@@ -37,24 +36,24 @@ describe('PdfRenderer on a real Chromium', () => {
     expect(zombieChildren()).toBe(0);
   }, 60_000);
 
-  it('refuses a render with 429 and Retry-After when the queue behind the pages is full', async () => {
-    const { renderer } = createRenderer({ poolSize: 1, queueLimit: 1 });
+  it('lines up renders beyond its pages and finishes each in turn', async () => {
+    const { renderer, metrics } = createRenderer({ poolSize: 1 });
     try {
       await renderer.warmUp();
       const input = playbook();
-      const results = await Promise.allSettled([renderer.render(input), renderer.render(input), renderer.render(input)]);
-      expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
-      const refused = (results[2] as PromiseRejectedResult).reason as RenderQueueFullError;
-      expect(refused).toBeInstanceOf(RenderQueueFullError);
-      expect(refused.status).toBe(429);
-      expect(refused.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+      const rendering = [renderer.render(input), renderer.render(input), renderer.render(input)];
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await metrics.registry.getSingleMetricAsString('pdf_render_queue_depth')).toMatch(/^pdf_render_queue_depth\{[^}]*\} 2$/m);
+      const results = await Promise.all(rendering);
+      expect(results.map((result) => result.pages)).toEqual([results[0]!.pages, results[0]!.pages, results[0]!.pages]);
+      expect(await metrics.registry.getSingleMetricAsString('pdf_pages_in_use')).toMatch(/^pdf_pages_in_use\{[^}]*\} 0$/m);
     } finally {
       await renderer.close();
     }
   }, 60_000);
 
   it('stops a render at the timeout and frees its page for the next one', async () => {
-    const { renderer, metrics } = createRenderer({ timeoutMs: 400, queueLimit: 1 });
+    const { renderer, metrics } = createRenderer({ timeoutMs: 400 });
     try {
       await renderer.warmUp();
       const huge = { ...tiny, html: `<!doctype html><title>huge</title>${'<p>line of text</p>'.repeat(60_000)}` };

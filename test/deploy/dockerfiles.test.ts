@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SERVICES } from '@playbook/contract';
@@ -166,8 +167,10 @@ describe('scripts/images.sh', () => {
   const script = readFileSync(resolve(ROOT, 'scripts/images.sh'), 'utf8');
 
   it('builds one image per row of the services table, each with its folder, port and target', () => {
-    expect(script).toContain("import('./contract/src/services.ts')");
-    expect(script).toContain('console.log(s.folder, s.port)');
+    expect(script).toContain('mapfile -t SERVICE_ROWS < <(service_rows folder port)');
+    // What the script's rows are, read the way it reads them (scripts/lib.sh).
+    const rows = execFileSync('bash', ['-c', 'source scripts/lib.sh && service_rows folder port'], { cwd: ROOT, encoding: 'utf8' });
+    expect(rows.trim().split('\n')).toEqual(SERVICES.map((service) => `${service.folder} ${service.port}`));
     expect(script).toContain('-f Dockerfile');
     expect(script).toMatch(/--target "\$\(target_of "\$service"\)" --build-arg "SERVICE=\$service" --build-arg "SERVICE_PORT=\$2"/);
   });

@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { TestStack } from '../support/stack';
 import { ApiClient } from './support/api-client';
-import { recordResult, waitAllReady } from './support/fault-helpers';
+import { collectErrorLines, recordResult, waitAllReady, writeResultLog } from './support/fault-helpers';
 import { FULL, startSystemStack } from './support/system-stack';
 
 /**
@@ -31,13 +31,18 @@ function run(command: string, args: string[], timeoutMs: number): Promise<{ code
 
 describe('schemathesis against the OpenAPI document', () => {
   let stack: TestStack;
+  /** The services' error lines (a 500 is logged with its cause), kept in .bin/system-results/schemathesis-errors.log. */
+  const errors = collectErrorLines(50);
   beforeAll(async () => {
     // Fuzzing hundreds of requests a minute from one user and one address is not abuse to throttle here.
     // POST /api/generate-pdf waits for its render up to PDF_SYNC_LIMIT_MS, then answers 202 with the job; a
     // shorter limit than schemathesis' request timeout keeps a busy machine from turning a wait into an error.
-    stack = await startSystemStack({ load: true, env: { PDF_SYNC_LIMIT_MS: '20000' } });
+    stack = await startSystemStack({ load: true, env: { PDF_SYNC_LIMIT_MS: '20000' }, onOutput: errors.onOutput });
   }, 120_000);
-  afterAll(() => stack?.stop(), 60_000);
+  afterAll(async () => {
+    writeResultLog('schemathesis-errors.log', errors.lines);
+    await stack?.stop();
+  }, 60_000);
 
   it('finds no 5xx and no answer that breaks the documented schema', async () => {
     const api = new ApiClient(stack.gatewayUrl);
@@ -92,7 +97,7 @@ describe('schemathesis against the OpenAPI document', () => {
     const statuses: Record<string, number> = {};
     for (const match of ndjson.matchAll(/"status_code":\s*(\d+)/g)) statuses[match[1]!] = (statuses[match[1]!] ?? 0) + 1;
     recordResult('hostile', `schemathesis-${FULL ? 'full' : 'short'}`, { examplesPerOperation: EXAMPLES_PER_OPERATION, requests, fivexx, statuses, exitCode: code, summary });
-    expect({ code, tail: code === 0 ? '' : output.slice(-6000) }).toEqual({ code: 0, tail: '' });
+    expect({ code, tail: code === 0 ? '' : output.slice(-6000), serviceErrors: code === 0 ? [] : errors.lines.slice(0, 10) }).toEqual({ code: 0, tail: '', serviceErrors: [] });
     expect(fivexx).toBe(0);
     expect(requests).toBeGreaterThanOrEqual(FULL ? 2000 : 200);
     expect(await waitAllReady(stack, 10_000)).toBeDefined();

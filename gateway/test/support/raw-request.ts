@@ -12,6 +12,8 @@ export interface RawRequestOptions {
   headers?: OutgoingHttpHeaders;
   /** Sent in these pieces; without Content-Length they go chunked. */
   chunks?: Buffer[];
+  /** A pause before each chunk after the first: a slow upload. */
+  chunkDelayMs?: number;
   agent?: Agent;
 }
 
@@ -28,7 +30,13 @@ export function rawRequest(url: string, options: RawRequestOptions = {}): Promis
       res.on('error', reject);
     });
     req.on('error', reject);
-    for (const chunk of options.chunks ?? []) req.write(chunk);
-    req.end();
+    void (async () => {
+      for (const [index, chunk] of (options.chunks ?? []).entries()) {
+        if (index > 0 && options.chunkDelayMs) await new Promise((resolve) => setTimeout(resolve, options.chunkDelayMs));
+        if (req.destroyed) return;
+        req.write(chunk);
+      }
+      req.end();
+    })();
   });
 }

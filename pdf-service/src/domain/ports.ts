@@ -119,6 +119,15 @@ export interface RenderQueue {
   enqueue(jobId: string, snapshot: ProjectSnapshot): Promise<void>;
 }
 
+/** Waiting for a job that any replica may finish. */
+export interface JobWaiting {
+  /**
+   * Resolves with `check()`'s answer once it is defined: checked at once, then again whenever the job is
+   * announced finished, until `timeoutMs` passes (then undefined).
+   */
+  waitFor<T>(jobId: string, timeoutMs: number, check: () => Promise<T | undefined>): Promise<T | undefined>;
+}
+
 /** What the use cases tell the other services and the replicas waiting for a job. */
 export interface JobEvents {
   publishJobUpdated(event: PdfJobUpdatedEvent): Promise<void>;

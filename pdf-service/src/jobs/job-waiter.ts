@@ -2,12 +2,13 @@ import { pdfJobUpdatedEventSchema } from '@playbook/contract';
 import { parseMessage, type NatsHandle } from '@playbook/kit/nats';
 import type { Subscription } from 'nats';
 import { PDF_JOB_UPDATED_SUBJECT } from '../messaging/subjects';
+import type { JobWaiting } from '../domain/ports';
 
 /**
  * Lets a request wait for a job to finish on any replica: one core subscription to `pdf.v1.job.updated`
  * (JetStream-published events reach core subscribers too) wakes the waiters of that job id.
  */
-export class JobWaiter {
+export class JobWaiter implements JobWaiting {
   private readonly waiters = new Map<string, Set<() => void>>();
   private readonly subscription: Subscription;
 

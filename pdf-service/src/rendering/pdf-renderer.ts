@@ -1,13 +1,13 @@
-import { AppError, type Logger } from '@playbook/kit';
+import type { Logger } from '@playbook/kit';
 import type { DocumentRenderer, RenderedPdf, RenderInput } from '../domain/ports';
 import type { PdfMetrics } from '../pdf-metrics';
 import { PagePool } from './page-pool';
 import { RenderQueue } from './render-queue';
 
-/** A render that took longer than the per-render timeout; its page was closed to free the slot. */
-export class RenderTimeoutError extends AppError {
+/** A render that took longer than the per-render timeout; its page was closed to free the slot. The job is retried. */
+export class RenderTimeoutError extends Error {
   constructor(timeoutMs: number) {
-    super(504, 'render-timeout', 'PDF render timed out', { detail: `The PDF did not render within ${timeoutMs} ms` });
+    super(`The PDF did not render within ${timeoutMs} ms`);
   }
 }
 
@@ -16,7 +16,6 @@ export type { RenderedPdf, RenderInput } from '../domain/ports';
 export interface PdfRendererOptions {
   executablePath: string;
   poolSize: number;
-  queueLimit: number;
   timeoutMs: number;
   maxRendersPerBrowser: number;
   logger: Logger;
@@ -29,7 +28,7 @@ export function countPdfPages(pdf: Uint8Array): number {
 }
 
 /**
- * HTML → PDF on a bounded pool of pages: `poolSize` renders at once, `queueLimit` waiting, each bounded by
+ * HTML → PDF on a bounded pool of pages: `poolSize` renders at once, the others wait, each bounded by
  * `timeoutMs`. A render whose browser crashes is retried once on a fresh browser.
  */
 export class PdfRenderer implements DocumentRenderer {
@@ -45,7 +44,7 @@ export class PdfRenderer implements DocumentRenderer {
       logger: options.logger,
       onRestart: (reason) => metrics.browserRestarts.inc({ reason }),
     });
-    this.queue = new RenderQueue(options.poolSize, options.queueLimit, (waiting, active) => {
+    this.queue = new RenderQueue(options.poolSize, (waiting, active) => {
       metrics.renderQueueDepth.set(waiting);
       metrics.pagesInUse.set(active);
     });
@@ -73,7 +72,7 @@ export class PdfRenderer implements DocumentRenderer {
   }
 
   async render(input: RenderInput): Promise<RenderedPdf> {
-    const release = await this.queue.acquire(() => ((this.queue.depth + this.queue.inFlight) / this.options.poolSize) * this.averageSeconds);
+    const release = await this.queue.acquire();
     const started = performance.now();
     try {
       const pdf = await this.renderOnce(input).catch(async (error: unknown) => {

@@ -1,15 +1,8 @@
-import { TooManyRequestsError } from '@playbook/kit';
-
-/** The render queue is full: the caller should come back later (429 with Retry-After). */
-export class RenderQueueFullError extends TooManyRequestsError {
-  constructor(retryAfterSeconds: number) {
-    super(retryAfterSeconds, 'The PDF renderer is busy, retry later');
-  }
-}
-
 /**
- * A counting semaphore with a bounded waiting line: `slots` renders run at once, up to `limit` wait, and
- * the next one is refused at once rather than queued without bound.
+ * A counting semaphore: `slots` renders run at once, the rest wait in line. The line needs no limit of its own:
+ * only the render worker renders, so it never holds more than the worker's concurrency (PDF_WORKER_CONCURRENCY,
+ * twice the pages by default) less the pages; the work queue's limit (PDF_JOB_QUEUE_LIMIT, 429 when full) is
+ * where users meet back-pressure.
  */
 export class RenderQueue {
   private active = 0;
@@ -17,22 +10,12 @@ export class RenderQueue {
 
   constructor(
     private readonly slots: number,
-    private readonly limit: number,
     private readonly onChange: (waiting: number, active: number) => void = () => undefined,
   ) {}
 
-  get depth(): number {
-    return this.waiting.length;
-  }
-
-  get inFlight(): number {
-    return this.active;
-  }
-
-  /** Waits for a slot and returns its release function; throws RenderQueueFullError when the line is full. */
-  async acquire(estimateSeconds: () => number): Promise<() => void> {
+  /** Waits for a slot and returns its release function. */
+  async acquire(): Promise<() => void> {
     if (this.active >= this.slots) {
-      if (this.waiting.length >= this.limit) throw new RenderQueueFullError(Math.max(1, Math.ceil(estimateSeconds())));
       await new Promise<void>((resolve) => {
         this.waiting.push(resolve);
         this.onChange(this.waiting.length, this.active);

@@ -2,15 +2,16 @@ import Router from '@koa/router';
 import { generatePdfBodySchema, pdfJobParamsSchema, projectPdfParamsSchema } from '@playbook/contract';
 import { parseOrThrow, userOf } from '@playbook/kit';
 import type Koa from 'koa';
+import { generatePdf } from '../domain/generate-pdf';
 import { findOwnedJob, pdfFileName, readJobPdf, toJobView } from '../domain/job-access';
 import type { PdfJob } from '../domain/pdf-job';
 import type { PdfUseCaseDeps } from '../domain/pdf-use-case-deps';
+import type { JobWaiting } from '../domain/ports';
 import { requestPdf } from '../domain/request-pdf';
-import type { JobWaiter } from '../jobs/job-waiter';
 
 export interface PdfRoutesDeps {
   useCases: PdfUseCaseDeps;
-  waiter: JobWaiter;
+  waiter: JobWaiting;
   /** Verifies the bearer token and sets `ctx.state.user`. */
   requireUser: Koa.Middleware;
   syncLimitMs: number;
@@ -52,22 +53,11 @@ export function pdfRoutes({ useCases, waiter, requireUser, syncLimitMs }: PdfRou
 
   router.post('/api/generate-pdf', requireUser, async (ctx) => {
     const { project_id: projectId } = parseOrThrow(generatePdfBodySchema, ctx.request.body);
-    const owner = userOf(ctx).id;
-    const { job: started } = await requestPdf(useCases, owner, projectId, ctx.state.requestId);
-    const isFinished = (job: PdfJob) => job.status === 'done' || job.status === 'failed';
-    const finished = isFinished(started)
-      ? started
-      : await waiter.waitFor(started.jobId, syncLimitMs, async () => {
-          const job = await findOwnedJob(useCases, owner, started.jobId);
-          return isFinished(job) ? job : undefined;
-        });
-    if (!finished) {
-      ctx.status = 202;
-      ctx.set('Location', `/api/pdf/jobs/${started.jobId}`);
-      ctx.body = toJobView(await findOwnedJob(useCases, owner, started.jobId));
-      return;
-    }
-    sendPdf(ctx, finished, await readJobPdf(useCases, finished));
+    const generated = await generatePdf(useCases, waiter, userOf(ctx).id, projectId, syncLimitMs, ctx.state.requestId);
+    if (generated.ready) return sendPdf(ctx, generated.job, generated.pdf);
+    ctx.status = 202;
+    ctx.set('Location', `/api/pdf/jobs/${generated.job.jobId}`);
+    ctx.body = toJobView(generated.job);
   });
 
   return router;

@@ -8,7 +8,6 @@ export function createStandaloneRenderer(overrides: Partial<PdfRendererOptions> 
   const renderer = new PdfRenderer({
     executablePath: '/usr/bin/chromium',
     poolSize: 1,
-    queueLimit: 10,
     timeoutMs: 30_000,
     maxRendersPerBrowser: 10_000,
     logger: createLogger({ service: 'pdf-standalone', level: 'error' }),

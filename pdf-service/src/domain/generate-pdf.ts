@@ -1,0 +1,27 @@
+import { findOwnedJob, readJobPdf } from './job-access';
+import type { PdfJob } from './pdf-job';
+import type { PdfUseCaseDeps } from './pdf-use-case-deps';
+import type { JobWaiting } from './ports';
+import { requestPdf } from './request-pdf';
+
+/** The file when the PDF was ready within the wait, otherwise the job to poll. */
+export type GeneratedPdf = { ready: true; job: PdfJob; pdf: Buffer } | { ready: false; job: PdfJob };
+
+const isFinished = (job: PdfJob) => job.status === 'done' || job.status === 'failed';
+
+/**
+ * The one-call PDF (`POST /api/generate-pdf`): starts or finds the PDF like `requestPdf`, then waits up to
+ * `waitMs` for it on whichever replica renders it. A failed job answers like its file would (an error);
+ * a job still running after the wait is handed back to be polled.
+ */
+export async function generatePdf(deps: PdfUseCaseDeps, waiting: JobWaiting, ownerId: string, projectId: string, waitMs: number, requestId?: string): Promise<GeneratedPdf> {
+  const { job: started } = await requestPdf(deps, ownerId, projectId, requestId);
+  const finished = isFinished(started)
+    ? started
+    : await waiting.waitFor(started.jobId, waitMs, async () => {
+        const job = await findOwnedJob(deps, ownerId, started.jobId);
+        return isFinished(job) ? job : undefined;
+      });
+  if (!finished) return { ready: false, job: await findOwnedJob(deps, ownerId, started.jobId) };
+  return { ready: true, job: finished, pdf: await readJobPdf(deps, finished) };
+}
