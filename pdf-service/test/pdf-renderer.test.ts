@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 
 import { buildPlaybookDocument } from '../src/domain/document-model';
 import { playbookRenderInput } from '../src/domain/playbook-template';
-import { RenderTimeoutError, type RenderInput } from '../src/rendering/pdf-renderer';
+import type { RenderInput } from '../src/domain/ports';
+import { RenderTimeoutError } from '../src/rendering/pdf-renderer';
 import { sampleSnapshot } from './support/sample-project';
 import { createStandaloneRenderer as createRenderer, isAlive as alive } from './support/standalone-renderer';
 

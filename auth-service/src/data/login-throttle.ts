@@ -12,8 +12,6 @@ export interface LoginThrottleSettings {
   backoffMaxSeconds: number;
 }
 
-export type { LoginThrottle } from '../domain/ports';
-
 const COLLECTION = 'login_throttle';
 
 /**

@@ -3,8 +3,6 @@ import type { Logger } from '@playbook/kit';
 import type { RefreshTokenRecord, RefreshTokenRepository } from '../domain/ports';
 import { ensureTtlIndex } from './indexes';
 
-export type { RefreshTokenRecord, RefreshTokenRepository, RefreshTokenState } from '../domain/ports';
-
 const COLLECTION = 'refresh_tokens';
 
 interface RefreshTokenDocument extends RefreshTokenRecord {

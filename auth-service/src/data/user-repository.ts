@@ -2,8 +2,6 @@ import { Schema, type Connection } from 'mongoose';
 import { ConflictError } from '@playbook/kit';
 import type { UserRecord, UserRepository } from '../domain/ports';
 
-export type { UserRecord, UserRepository } from '../domain/ports';
-
 interface UserDocument {
   email: string;
   name: string;

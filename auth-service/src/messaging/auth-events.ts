@@ -4,8 +4,6 @@ import { publishEvent, type NatsHandle } from '@playbook/kit/nats';
 import type { AuthEvents } from '../domain/ports';
 import { AUDIT_SUBJECT, USER_DELETED_SUBJECT } from './subjects';
 
-export type { AuditAction, AuthEvents } from '../domain/ports';
-
 /** The use cases' events over JetStream; they never see NATS. */
 export function createAuthEvents(nats: NatsHandle, logger: Logger): AuthEvents {
   return {

@@ -25,8 +25,6 @@ const anyOf = <T extends string>(values: T[]) => mongoose.trusted({ $in: values 
 const ACTIVE: PdfJobStatus[] = ['queued', 'rendering'];
 const before = (date: Date) => mongoose.trusted({ $lt: date });
 
-export type { FinishedRender, JobRepository, NewJob } from '../domain/ports';
-
 /**
  * The only code that knows how jobs are stored; works on MongoDB and FerretDB (no transactions, no findAndModify
  * projections). Resolves once the indexes exist and jobs stored before pdf_jobs_by_key existed are indexed.

@@ -6,8 +6,6 @@ import type { PdfFileStore, StoredPdf } from '../domain/ports';
 /** The JetStream object store holding the finished PDFs. */
 export const PDF_OBJECT_STORE = 'pdfs';
 
-export type { PdfFileMetadata, PdfFileStore, StoredPdf } from '../domain/ports';
-
 export interface PdfFileStoreOptions {
   retentionMs: number;
   /** Recently written or read PDFs kept in this process (bytes; 0: none). */

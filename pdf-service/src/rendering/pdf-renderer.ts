@@ -11,8 +11,6 @@ export class RenderTimeoutError extends Error {
   }
 }
 
-export type { RenderedPdf, RenderInput } from '../domain/ports';
-
 export interface PdfRendererOptions {
   executablePath: string;
   poolSize: number;

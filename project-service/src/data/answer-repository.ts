@@ -3,8 +3,6 @@ import type { AnswerRepository } from '../domain/ports';
 import { toObjectId } from './object-id';
 import { answerKey, answerSetModel } from './answer-model';
 
-export type { AnswerRepository, AnswerSet, StoredAnswer } from '../domain/ports';
-
 /**
  * The only code that knows how answers are stored: one document per project (see answer-model.ts); resolves
  * once its collection is ready.

@@ -3,8 +3,6 @@ import { toObjectId } from './object-id';
 import type { ProjectLockRepository } from '../domain/ports';
 import { projectLockModel } from './project-lock-model';
 
-export type { ProjectLock, ProjectLockRepository } from '../domain/ports';
-
 const DUPLICATE_KEY = 11000;
 
 /** Per-project locks: claimed by inserting, released by deleting (see project-lock-model.ts); resolves once the collection is ready. */

@@ -3,8 +3,6 @@ import { toObjectId } from './object-id';
 import type { Project, ProjectRepository } from '../domain/ports';
 import { projectModel, type ProjectDocument } from './project-model';
 
-export type { AnswerWrite, ListPosition, Project, ProjectRepository } from '../domain/ports';
-
 function toProject({ _id, ownerId, name, description, contentVersion, createdAt, updatedAt }: ProjectDocument): Project {
   return { id: _id.toHexString(), ownerId, name, description, contentVersion, createdAt, updatedAt };
 }
