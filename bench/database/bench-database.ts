@@ -33,7 +33,7 @@ interface Backend {
   pids: number[];
 }
 
-const OPERATIONS = ['list one owner’s projects (limit 20)', 'findOne project by _id', 'findOne answers by _id', '$set of 106 answer paths by _id', 'user by email (1000 users)', 'insert lock with fixed _id + delete'] as const;
+const OPERATIONS = ['list one owner’s projects (limit 20)', 'list one owner’s projects by its list (1 + 10 `_id` reads)', 'findOne project by _id', 'findOne answers by _id', '$set of 106 answer paths by _id', 'user by email (1000 users)', 'user by email key (2 `_id` reads)', 'insert lock with fixed _id + delete'] as const;
 type Operation = (typeof OPERATIONS)[number];
 
 const ownerOf = (index: number) => `owner-${Math.floor(index / PROJECTS_PER_OWNER)}`;
@@ -47,7 +47,9 @@ async function prepare(backend: Backend): Promise<void> {
   await backend.db.dropDatabase();
   await backend.db.collection('projects').createIndex({ ownerId: 1, createdAt: -1, _id: -1 });
   await backend.db.collection('users').createIndex({ email: 1 }, { unique: true });
-  await backend.db.collection('users').insertMany(Array.from({ length: USERS }, (_, index) => ({ _id: new ObjectId(), email: `user-${index}@example.com`, name: `User ${index}`, passwordHash: 'x'.repeat(97), createdAt: new Date() })));
+  const users = Array.from({ length: USERS }, (_, index) => ({ _id: new ObjectId(), email: `user-${index}@example.com`, name: `User ${index}`, passwordHash: 'x'.repeat(97), createdAt: new Date() }));
+  await backend.db.collection('users').insertMany(users);
+  await backend.db.collection<{ _id: string; userId: ObjectId }>('user_emails').insertMany(users.map((user) => ({ _id: user.email, userId: user._id })));
 }
 
 /** Adds projects `from`..`to - 1` with their answers documents; the time it took in ms. */
@@ -59,6 +61,9 @@ async function fill(backend: Backend, from: number, to: number): Promise<number>
     await backend.db.collection('projects').insertMany(
       indexes.map((index) => ({ _id: projectIds[index], ownerId: ownerOf(index), name: `Project ${index}`, description: 'Filled by bench/database', contentVersion: 1, createdAt: new Date(now + index), updatedAt: new Date(now + index) })),
     );
+    const lists = new Map<string, Array<{ id: ObjectId; createdAt: Date }>>();
+    for (const index of indexes) lists.set(ownerOf(index), [...(lists.get(ownerOf(index)) ?? []), { id: projectIds[index]!, createdAt: new Date(now + index) }]);
+    for (const [owner, entries] of lists) await backend.db.collection<{ _id: string }>('owner_projects').updateOne({ _id: owner }, { $push: { projects: { $each: entries } } }, { upsert: true });
     await backend.db.collection('answers').insertMany(
       indexes.map((index) => ({
         _id: projectIds[index],
@@ -83,6 +88,10 @@ function operations(backend: Backend, size: number): Record<Operation, (sample: 
   const { db } = backend;
   return {
     'list one owner’s projects (limit 20)': () => db.collection('projects').find({ ownerId: owner }).sort({ createdAt: -1, _id: -1 }).limit(20).toArray(),
+    'list one owner’s projects by its list (1 + 10 `_id` reads)': async () => {
+      const list = await db.collection<{ _id: string; projects: Array<{ id: ObjectId }> }>('owner_projects').findOne({ _id: owner });
+      return Promise.all((list?.projects ?? []).slice(0, 20).map(({ id }) => db.collection('projects').findOne({ _id: id })));
+    },
     'findOne project by _id': () => db.collection('projects').findOne({ _id: target }),
     'findOne answers by _id': () => db.collection('answers').findOne({ _id: target }),
     '$set of 106 answer paths by _id': (sample) => {
@@ -91,6 +100,10 @@ function operations(backend: Backend, size: number): Record<Operation, (sample: 
       return db.collection('answers').updateOne({ _id: target }, { $set: { ...paths, version: sample + 2, updatedAt: now } });
     },
     'user by email (1000 users)': (sample) => db.collection('users').findOne({ email: `user-${(sample * 37) % USERS}@example.com` }),
+    'user by email key (2 `_id` reads)': async (sample) => {
+      const key = await db.collection<{ _id: string; userId: ObjectId }>('user_emails').findOne({ _id: `user-${(sample * 37) % USERS}@example.com` });
+      return key && db.collection('users').findOne({ _id: key.userId });
+    },
     'insert lock with fixed _id + delete': async () => {
       await db.collection('project_locks').insertOne({ _id: lockId, writeId: 'bench', startedAt: new Date(), items: null });
       await db.collection('project_locks').deleteOne({ _id: lockId });

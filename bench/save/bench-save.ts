@@ -84,27 +84,62 @@ async function storedFor(db: Db, template: ObjectId): Promise<Map<string, Docume
 
 /** The collection holding the answers: of those the service wrote for the project, the one with the most bytes. */
 async function answersCollection(db: Db, template: ObjectId): Promise<string> {
-  const sizes = [...(await storedFor(db, template))].filter(([name]) => name !== 'projects').map(([name, documents]) => [name, JSON.stringify(documents).length] as const);
+  const sizes = [...(await storedFor(db, template))].filter(([name, documents]) => name !== 'projects' && documents.every((document) => listsMentioning(document, template).length === 0)).map(([name, documents]) => [name, JSON.stringify(documents).length] as const);
   const largest = sizes.sort((a, b) => b[1] - a[1])[0];
   if (!largest) throw new Error('the service stored no answers for the project');
   return largest[0];
 }
 
+/** The array fields of `document` with an element that mentions `template` (e.g. an owner's list of projects). */
+function listsMentioning(document: Document, template: ObjectId): Array<{ field: string; entry: unknown }> {
+  return Object.entries(document).flatMap(([field, value]) => {
+    const entry = Array.isArray(value) ? value.find((item) => mentions(item, template)) : undefined;
+    return entry === undefined ? [] : [{ field, entry }];
+  });
+}
+
+/** `value` with every string equal to `from` replaced by `to`. */
+function replaceString(value: unknown, from: string, to: string): unknown {
+  if (value === from) return to;
+  if (Array.isArray(value)) return value.map((item) => replaceString(item, from, to));
+  if (value && typeof value === 'object' && !(value instanceof Date) && !(value instanceof ObjectId)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, replaceString(item, from, to)]));
+  return value;
+}
+
+/** Copies that stay the benchmarked user's, so its list shows a full default page of 20. */
+const OWN_COPIES = 19;
+const COPIES_PER_OTHER_OWNER = 10;
+
 /**
  * Fills the database to `total` projects by copying what the service itself stored for `template`, through
- * the raw driver — the API would take hours at this size.
+ * the raw driver — the API would take hours at this size. The first OWN_COPIES copies stay `ownerId`'s, the
+ * rest belong to other owners, 10 each (every mention of `ownerId` replaced). Documents keyed by the template
+ * are copied with the copy's id; a document keyed otherwise that lists the template in an array (an owner's
+ * list of projects) gains the copy in that array, in the copy owner's document; any other document that
+ * mentions the template (one row per answer) is copied with a new id.
  */
-async function fillLike(db: Db, template: ObjectId, total: number): Promise<{ ms: number; collections: Record<string, number> }> {
+async function fillLike(db: Db, template: ObjectId, ownerId: string, total: number): Promise<{ ms: number; collections: Record<string, number> }> {
   const started = performance.now();
   const templates = await storedFor(db, template);
   const copied: Record<string, number> = {};
   const projectsPerBatch = Math.max(1, Math.floor(2000 / Math.max(...[...templates.values()].map((documents) => documents.length))));
   for (let first = 1; first < total; first += projectsPerBatch) {
     const batch = new Map<string, Document[]>();
+    const listed = new Map<string, { name: string; _id: unknown; field: string; entries: unknown[] }>();
     for (let copy = first; copy < Math.min(total, first + projectsPerBatch); copy += 1) {
       const id = new ObjectId();
+      const owner = copy <= OWN_COPIES ? ownerId : `filled-owner-${Math.floor(copy / COPIES_PER_OTHER_OWNER)}`;
       for (const [name, documents] of templates) {
-        for (const document of documents) {
+        for (const stored of documents) {
+          const document = replaceString(stored, ownerId, owner) as Document;
+          const lists = sameId(stored._id, template) ? [] : listsMentioning(stored, template);
+          for (const { field, entry } of lists) {
+            const key = `${name}/${String(document._id)}/${field}`;
+            const list = listed.get(key) ?? { name, _id: document._id, field, entries: [] as unknown[] };
+            list.entries.push(replaceId(entry, template, id));
+            listed.set(key, list);
+          }
+          if (lists.length > 0) continue;
           const clone = replaceId(document, template, id) as Document;
           if (!sameId(document._id, template)) clone._id = new ObjectId();
           if (name === 'projects') clone.name = `Filled project ${copy}`;
@@ -115,6 +150,10 @@ async function fillLike(db: Db, template: ObjectId, total: number): Promise<{ ms
     for (const [name, documents] of batch) {
       await db.collection(name).insertMany(documents, { ordered: false });
       copied[name] = (copied[name] ?? 0) + documents.length;
+    }
+    for (const { name, _id, field, entries } of listed.values()) {
+      await db.collection(name).updateOne({ _id: _id as ObjectId }, { $push: { [field]: { $each: entries } } } as Document, { upsert: true });
+      copied[`${name}.${field}`] = (copied[`${name}.${field}`] ?? 0) + entries.length;
     }
   }
   return { ms: performance.now() - started, collections: copied };
@@ -208,14 +247,13 @@ async function main(): Promise<void> {
     // The PUTs of 106 answers answered every field; a blank value removes an answer, back to 100 to copy.
     await api.saveAnswers(session, projectId, FIELD_IDS.slice(STORED_ANSWERS).map((fieldId) => ({ fieldId, value: '' })));
     log(`filling to ${PROJECTS} projects × ${STORED_ANSWERS} answers…`);
-    const fill = await fillLike(db, new ObjectId(projectId), PROJECTS);
+    const fill = await fillLike(db, new ObjectId(projectId), session.userId, PROJECTS);
     log(`  filled in ${(fill.ms / 1000).toFixed(1)} s: ${JSON.stringify(fill.collections)}`);
-    const listed = expectStatus(await api.call('GET', '/api/projects?limit=2', { token: session.accessToken }), 200, 'list') as { items: Array<{ id: string }> };
-    const copy = listed.items.find((item) => item.id !== projectId);
-    if (copy) {
-      const stored = await api.readResponses(session, copy.id);
-      if (stored.length !== STORED_ANSWERS) throw new Error(`a filled project reads back ${stored.length} answers, not ${STORED_ANSWERS}: the fill missed the storage format`);
-    }
+    const listed = expectStatus(await api.call('GET', '/api/projects?limit=100', { token: session.accessToken }), 200, 'list') as { items: Array<{ id: string }> };
+    if (listed.items.length !== OWN_COPIES + 1) throw new Error(`the list shows ${listed.items.length} projects, not ${OWN_COPIES + 1}: the fill missed the storage format`);
+    const copy = listed.items.find((item) => item.id !== projectId)!;
+    const stored = await api.readResponses(session, copy.id);
+    if (stored.length !== STORED_ANSWERS) throw new Error(`a filled project reads back ${stored.length} answers, not ${STORED_ANSWERS}: the fill missed the storage format`);
     phases.push(await measure(api, session, projectId, db, PROJECTS));
 
     const after = machine();

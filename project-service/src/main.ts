@@ -6,7 +6,8 @@ import { createApp } from './app';
 import { projectConfigSchema } from './config';
 import { createAnswerRepository } from './data/answer-repository';
 import { migrateAnswerRows, type AnswerRowsMigration } from './data/answer-rows-migration';
-import { createProjectLockRepository } from './data/project-lock-repository';
+import { createOwnerLockRepository, createProjectLockRepository } from './data/lock-repository';
+import { addUnlistedProjects } from './data/owner-projects-backfill';
 import { createProjectRepository } from './data/project-repository';
 import { playbookCatalog } from './domain/playbook-catalog';
 import type { ProjectDeps } from './domain/project-deps';
@@ -15,6 +16,8 @@ import { serveSnapshots, serveVersions } from './messaging/snapshot-handler';
 import { consumeUserDeletions } from './messaging/user-deleted-handler';
 
 const MIGRATION_INTERVAL_MS = 60_000;
+/** Pods of the older version are gone well before this; the lists' pass (a scan of every project) then stops. */
+const LIST_BACKFILL_FOR_MS = 60 * 60_000;
 
 /** project-service: projects and their answers, the playbook catalog, and the snapshots pdf-service renders. */
 export const projectService = defineService({
@@ -23,12 +26,16 @@ export const projectService = defineService({
   database: openDatabase,
   setup: async (runtime, config) => {
     await ensureEventStream(runtime.nats, EVENT_STREAM_SUBJECTS);
-    await migrateAnswerRows(runtime.mongo!.connection, rowsMigration(runtime.logger, config.PROJECT_LOCK_STALE_MS));
+    const connection = runtime.mongo!.connection;
+    await migrateAnswerRows(connection, rowsMigration(runtime.logger, config.PROJECT_LOCK_STALE_MS));
+    const listed = await addUnlistedProjects(connection, await createOwnerLockRepository(connection), () => new Date());
+    if (listed.added > 0) runtime.logger.info(`added ${listed.added} project(s) to their owners' lists`);
   },
   dependencies: async ({ mongo, nats, logger }, config): Promise<ProjectDeps> => ({
     projects: await createProjectRepository(mongo!.connection),
     answers: await createAnswerRepository(mongo!.connection),
     locks: await createProjectLockRepository(mongo!.connection),
+    ownerLocks: await createOwnerLockRepository(mongo!.connection),
     events: createProjectEventPublisher(nats, logger),
     catalog: playbookCatalog,
     logger,
@@ -39,11 +46,14 @@ export const projectService = defineService({
     ['snapshot requests', () => serveSnapshots(runtime.nats, deps)],
     ['version requests', () => serveVersions(runtime.nats, deps)],
     ['user deletions', () => consumeUserDeletions(runtime.nats, deps)],
-    // Pods of the old version may still write rows during a rolling upgrade: later passes move them too.
-    ['answer row migration', () => {
+    // Pods of the old version may still write rows, and create unlisted projects, during a rolling upgrade.
+    ['upgrade passes', () => {
       const migration = rowsMigration(runtime.logger, config.PROJECT_LOCK_STALE_MS);
+      const connection = runtime.mongo!.connection;
+      const listsUntil = Date.now() + LIST_BACKFILL_FOR_MS;
       const timer = setInterval(() => {
-        migrateAnswerRows(runtime.mongo!.connection, migration).catch((error: Error) => runtime.logger.warn(`moving old answer rows failed, retrying in a minute: ${error.message}`));
+        migrateAnswerRows(connection, migration).catch((error: Error) => runtime.logger.warn(`moving old answer rows failed, retrying in a minute: ${error.message}`));
+        if (Date.now() < listsUntil) addUnlistedProjects(connection, deps.ownerLocks, () => new Date()).catch((error: Error) => runtime.logger.warn(`listing old projects failed, retrying in a minute: ${error.message}`));
       }, MIGRATION_INTERVAL_MS).unref();
       return { stop: async () => clearInterval(timer) };
     }],

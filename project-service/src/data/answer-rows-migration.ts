@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '@playbook/kit';
 import type { Connection, Types } from 'mongoose';
 import { answerKey, answerSetModel, type AnswerSetDocument } from './answer-model';
-import { projectLockModel } from './project-lock-model';
+import { projectLockModel } from './lock-models';
 
 /*
  * Up to version 1.0.0 every answer was its own document in `responses`, and a save in progress kept its answers

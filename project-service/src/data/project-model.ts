@@ -15,9 +15,36 @@ const projectSchema = new Schema<ProjectDocument>(
   },
   { versionKey: false },
 );
-// The list query: one owner's projects, newest first, (createdAt, _id) as the cursor.
+// One owner's projects, for deleting an account (the list reads owner_projects).
 projectSchema.index({ ownerId: 1, createdAt: -1, _id: -1 });
 
 export function projectModel(connection: Connection): Model<ProjectDocument> {
   return (connection.models.Project as Model<ProjectDocument> | undefined) ?? connection.model<ProjectDocument>('Project', projectSchema, 'projects');
+}
+
+/** One entry of an owner's list: enough to order the list without reading the projects. */
+export interface ListedProject {
+  id: Types.ObjectId;
+  createdAt: Date;
+}
+
+/**
+ * One owner's projects, keyed by the owner's id. The embedded database reads a whole collection for any
+ * filter but `_id`, so the list finds an owner's projects here rather than by `ownerId`.
+ */
+export interface OwnerProjectsDocument {
+  _id: string;
+  projects: ListedProject[];
+}
+
+const ownerProjectsSchema = new Schema<OwnerProjectsDocument>(
+  {
+    _id: String,
+    projects: [{ _id: false, id: { type: Schema.Types.ObjectId, required: true }, createdAt: { type: Date, required: true } }],
+  },
+  { versionKey: false },
+);
+
+export function ownerProjectsModel(connection: Connection): Model<OwnerProjectsDocument> {
+  return (connection.models.OwnerProjects as Model<OwnerProjectsDocument> | undefined) ?? connection.model<OwnerProjectsDocument>('OwnerProjects', ownerProjectsSchema, 'owner_projects');
 }

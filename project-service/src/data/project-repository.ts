@@ -1,7 +1,10 @@
-import mongoose, { type Connection } from 'mongoose';
+import { Types, type Connection } from 'mongoose';
 import { toObjectId } from './object-id';
-import type { Project, ProjectRepository } from '../domain/ports';
-import { projectModel, type ProjectDocument } from './project-model';
+import type { ListPosition, Project, ProjectRepository } from '../domain/ports';
+import { ownerProjectsModel, projectModel, type ProjectDocument } from './project-model';
+
+/** Newest first by (createdAt, id): negative when `a` comes first. */
+const newestFirst = (a: ListPosition, b: ListPosition) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 
 function toProject({ _id, ownerId, name, description, contentVersion, createdAt, updatedAt }: ProjectDocument): Project {
   return { id: _id.toHexString(), ownerId, name, description, contentVersion, createdAt, updatedAt };
@@ -10,16 +13,21 @@ function toProject({ _id, ownerId, name, description, contentVersion, createdAt,
 /**
  * The only code that knows how projects are stored; resolves once its indexes exist. Lookups by id also check
  * the owner. Updates set the content version the caller computed while holding the project's lock
- * (domain/project-lock.ts).
+ * (domain/project-lock.ts). Each owner's list (owner_projects, see project-model.ts) gains a project before
+ * the project is stored and loses it after the project is gone, so a crash in between leaves an entry without
+ * a project, which the list skips, never a project the list cannot find.
  */
 export async function createProjectRepository(connection: Connection): Promise<ProjectRepository> {
   const projects = projectModel(connection);
-  await projects.init();
+  const owners = ownerProjectsModel(connection);
+  await Promise.all([projects.init(), owners.init()]);
   const afterUpdate = { returnDocument: 'after' as const };
 
   return {
     async create(input) {
-      const doc = await projects.create({ ownerId: input.ownerId, name: input.name, description: input.description, createdAt: input.now, updatedAt: input.now, contentVersion: 0 });
+      const _id = new Types.ObjectId();
+      await owners.updateOne({ _id: input.ownerId }, { $push: { projects: { id: _id, createdAt: input.now } } }, { upsert: true });
+      const doc = await projects.create({ _id, ownerId: input.ownerId, name: input.name, description: input.description, createdAt: input.now, updatedAt: input.now, contentVersion: 0 });
       return toProject(doc.toObject());
     },
 
@@ -32,15 +40,19 @@ export async function createProjectRepository(connection: Connection): Promise<P
     },
 
     async listOwned(ownerId, limit, after) {
-      const filter: Record<string, unknown> = { ownerId };
-      if (after) {
-        filter.$or = [
-          { createdAt: mongoose.trusted({ $lt: after.createdAt }) },
-          { createdAt: after.createdAt, _id: mongoose.trusted({ $lt: toObjectId(after.id) }) },
-        ];
+      const list = await owners.findOne({ _id: ownerId }).lean();
+      const positions = (list?.projects ?? [])
+        .map(({ id, createdAt }) => ({ id: id.toHexString(), createdAt }))
+        .filter((position) => !after || newestFirst(after, position) < 0)
+        .sort(newestFirst);
+      const found: Project[] = [];
+      for (let next = 0; next < positions.length && found.length < limit; ) {
+        const batch = positions.slice(next, next + limit - found.length);
+        next += batch.length;
+        const docs = await Promise.all(batch.map(({ id }) => projects.findOne({ _id: new Types.ObjectId(id) }).lean()));
+        for (const doc of docs) if (doc?.ownerId === ownerId) found.push(toProject(doc));
       }
-      const docs = await projects.find(filter).sort({ createdAt: -1, _id: -1 }).limit(limit).lean();
-      return docs.map(toProject);
+      return found;
     },
 
     async update(id, changes, contentVersion, now) {
@@ -53,10 +65,14 @@ export async function createProjectRepository(connection: Connection): Promise<P
       return doc ? toProject(doc) : undefined;
     },
 
-    async delete(id) {
+    async delete({ id, ownerId }) {
       await projects.deleteOne({ _id: toObjectId(id) });
+      const list = await owners.findOne({ _id: ownerId }).lean();
+      if (list) await owners.updateOne({ _id: ownerId }, { $set: { projects: list.projects.filter((listed) => listed.id.toHexString() !== id) } });
     },
 
+    // By `ownerId`, not the owner's list: deleting an account is rare, and must also find what an older
+    // version stored before the lists existed.
     async listIdsOwnedBy(ownerId) {
       const docs = await projects.find({ ownerId }, { _id: 1 }).lean();
       return docs.map((doc) => doc._id.toHexString());
@@ -64,6 +80,7 @@ export async function createProjectRepository(connection: Connection): Promise<P
 
     async deleteOwnedBy(ownerId) {
       const result = await projects.deleteMany({ ownerId });
+      await owners.deleteOne({ _id: ownerId });
       return result.deletedCount;
     },
   };

@@ -9,7 +9,7 @@ export async function deleteUserData(deps: ProjectDeps, userId: string): Promise
   let answerSets = 0;
   for (const id of projectIds) answerSets += await deps.answers.delete(id);
   const projects = await deps.projects.deleteOwnedBy(userId);
-  await deps.locks.releaseForProjects(projectIds);
+  await deps.locks.releaseAll(projectIds);
   for (const id of projectIds) await deps.events.projectDeleted({ id, ownerId: userId });
   return { projects, answerSets };
 }

@@ -1,5 +1,5 @@
 import { decodeListCursor, encodeListCursor } from './list-cursor';
-import { withProjectLock } from './project-lock';
+import { withOwnerLock, withProjectLock } from './project-lock';
 import type { Project } from './ports';
 import { projectNotFound } from './project-errors';
 import type { ProjectDeps } from './project-deps';
@@ -12,7 +12,7 @@ export interface ProjectPage {
 
 /** Creates a project owned by `ownerId`. */
 export function createProject(deps: ProjectDeps, ownerId: string, input: { name: string; description?: string }): Promise<Project> {
-  return deps.projects.create({ ownerId, name: input.name, description: input.description ?? '', now: deps.now() });
+  return withOwnerLock(deps, ownerId, () => deps.projects.create({ ownerId, name: input.name, description: input.description ?? '', now: deps.now() }));
 }
 
 /** One page of the owner's projects, newest first; `nextCursor` is null on the last page. */
@@ -51,7 +51,7 @@ export async function updateProject(deps: ProjectDeps, ownerId: string, projectI
 export async function deleteProject(deps: ProjectDeps, ownerId: string, projectId: string): Promise<void> {
   const project = await withProjectLock(deps, ownerId, projectId, async (found) => {
     await deps.answers.delete(found.id);
-    await deps.projects.delete(found.id);
+    await withOwnerLock(deps, ownerId, () => deps.projects.delete(found));
     return found;
   });
   await deps.events.projectDeleted(project);

@@ -39,7 +39,7 @@ export interface AnswerSet {
   version: number;
 }
 
-/** The one change in progress on a project. */
+/** The one change in progress on a project, or on an owner's list of projects. */
 export interface ProjectLock {
   writeId: string;
   startedAt: Date;
@@ -47,6 +47,7 @@ export interface ProjectLock {
 
 /** Projects; lookups by id also check the owner, and a malformed id is simply not found. */
 export interface ProjectRepository {
+  /** Adds the project to its owner's list too; the caller holds the owner's lock. */
   create(input: { ownerId: string; name: string; description: string; now: Date }): Promise<Project>;
   findOwned(id: string, ownerId: string): Promise<Project | undefined>;
   /** Newest first by (createdAt, id), strictly after `after`: stable while new projects are created. */
@@ -55,7 +56,8 @@ export interface ProjectRepository {
   update(id: string, changes: { name?: string; description?: string }, contentVersion: number, now: Date): Promise<Project | undefined>;
   /** Records the content version a save of answers made (or one found ahead of the project after a crash). */
   setContentVersion(id: string, contentVersion: number, now: Date): Promise<Project | undefined>;
-  delete(id: string): Promise<void>;
+  /** Removes the project and its place in the owner's list; the caller holds the owner's lock. */
+  delete(project: Pick<Project, 'id' | 'ownerId'>): Promise<void>;
   listIdsOwnedBy(ownerId: string): Promise<string[]>;
   deleteOwnedBy(ownerId: string): Promise<number>;
 }
@@ -69,13 +71,13 @@ export interface AnswerRepository {
   delete(projectId: string): Promise<number>;
 }
 
-/** Per-project locks: claimed by inserting, released by deleting. */
-export interface ProjectLockRepository {
+/** Locks keyed by a project's or an owner's id: claimed by inserting, released by deleting. */
+export interface LockRepository {
   /** True when this caller now holds the lock; false when someone else does. */
-  claim(projectId: string, lock: ProjectLock): Promise<boolean>;
-  find(projectId: string): Promise<ProjectLock | undefined>;
-  release(projectId: string, writeId: string): Promise<void>;
-  releaseForProjects(projectIds: string[]): Promise<void>;
+  claim(key: string, lock: ProjectLock): Promise<boolean>;
+  find(key: string): Promise<ProjectLock | undefined>;
+  release(key: string, writeId: string): Promise<void>;
+  releaseAll(keys: string[]): Promise<void>;
 }
 
 /** What the use cases tell the rest of the system. */

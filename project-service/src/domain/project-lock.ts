@@ -2,26 +2,28 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ConflictError } from '@playbook/kit';
 import type { ProjectDeps } from './project-deps';
-import type { Project, ProjectLock } from './ports';
+import type { LockRepository, Project, ProjectLock } from './ports';
 import { readProject, readProjectState } from './project-state';
 
 /*
  * FerretDB v1 applies neither conditional updates nor $inc atomically between clients (measured: of 40
  * concurrent "update if v == 0", several win), so the next content version and the If-Match check could
- * race. Every change of a project therefore holds a lock document keyed by the project id: inserting a
- * taken _id is the one write FerretDB refuses atomically. The change itself is one write of one document.
+ * race, and of two projects created at once one could go missing from the owner's list. Every change of a
+ * project therefore holds a lock document keyed by the project id, and every change of an owner's list one
+ * keyed by the owner's id: inserting a taken _id is the one write FerretDB refuses atomically.
  */
 
 const WAIT_STEP_MS = 50;
 const WAIT_STEPS = 40; // about two seconds, then 409
 
-const busy = () => new ConflictError('Another change to this project is in progress; retry shortly');
+const busyProject = () => new ConflictError('Another change to this project is in progress; retry shortly');
+const busyOwner = () => new ConflictError('Another change to your projects is in progress; retry shortly');
 
 /**
  * Thrown by a change that may have written part of its work (a save whose answers may be stored while the
  * project's version is not): the versions are levelled at once if the database lets us; if not, the lock
- * stays, so no change builds on the old version number until recoverIfStale levels them. The client gets
- * the cause.
+ * stays, so no change builds on the old version number until the lock is found stale and they are levelled.
+ * The client gets the cause.
  */
 export class HalfDoneChange extends Error {
   constructor(readonly reason: unknown) {
@@ -35,13 +37,25 @@ async function levelVersions(deps: ProjectDeps, ownerId: string, projectId: stri
   if (stored.contentVersion < project.contentVersion) await deps.projects.setContentVersion(projectId, project.contentVersion, deps.now());
 }
 
-/** A lock older than the stale limit belongs to a writer that died or gave up half-way: level, then free it. */
-async function recoverIfStale(deps: ProjectDeps, ownerId: string, projectId: string, lock: ProjectLock): Promise<boolean> {
-  if (deps.now().getTime() - lock.startedAt.getTime() < deps.lockStaleMs) return false;
-  deps.logger.warn(`freeing the abandoned lock ${lock.writeId} of project ${projectId}`);
-  await levelVersions(deps, ownerId, projectId);
-  await deps.locks.release(projectId, lock.writeId);
-  return true;
+/**
+ * Claims `key`, waiting a little while someone else holds it; a lock older than the stale limit belongs to a
+ * writer that died or gave up half-way, so it is repaired (`repairAbandoned`) and freed. `busy` after about
+ * two seconds.
+ */
+async function claimLock(deps: ProjectDeps, locks: LockRepository, key: string, what: string, repairAbandoned: () => Promise<void>, busy: () => Error): Promise<ProjectLock> {
+  for (let step = 0; ; step++) {
+    const lock: ProjectLock = { writeId: randomUUID(), startedAt: deps.now() };
+    if (await locks.claim(key, lock)) return lock;
+    const held = await locks.find(key);
+    if (held && deps.now().getTime() - held.startedAt.getTime() >= deps.lockStaleMs) {
+      deps.logger.warn(`freeing the abandoned lock ${held.writeId} of ${what} ${key}`);
+      await repairAbandoned();
+      await locks.release(key, held.writeId);
+      continue;
+    }
+    if (step >= WAIT_STEPS) throw busy();
+    await delay(WAIT_STEP_MS);
+  }
 }
 
 /**
@@ -50,24 +64,29 @@ async function recoverIfStale(deps: ProjectDeps, ownerId: string, projectId: str
  * 404 for anything not the owner's.
  */
 export async function withProjectLock<T>(deps: ProjectDeps, ownerId: string, projectId: string, change: (current: Project) => Promise<T>): Promise<T> {
-  for (let step = 0; ; step++) {
-    const lock: ProjectLock = { writeId: randomUUID(), startedAt: deps.now() };
-    const project = await readProject(deps, ownerId, projectId); // 404 before any lock is taken
-    if (await deps.locks.claim(project.id, lock)) {
-      let keepLock = false;
-      try {
-        return await change(await readProject(deps, ownerId, project.id));
-      } catch (error) {
-        if (!(error instanceof HalfDoneChange)) throw error;
-        keepLock = await levelVersions(deps, ownerId, project.id).then(() => false, () => true);
-        throw error.reason;
-      } finally {
-        if (!keepLock) await deps.locks.release(project.id, lock.writeId);
-      }
-    }
-    const held = await deps.locks.find(project.id);
-    if (held && (await recoverIfStale(deps, ownerId, project.id, held))) continue;
-    if (step >= WAIT_STEPS) throw busy();
-    await delay(WAIT_STEP_MS);
+  const { id } = await readProject(deps, ownerId, projectId); // 404 before any lock is taken
+  const lock = await claimLock(deps, deps.locks, id, 'project', () => levelVersions(deps, ownerId, id), busyProject);
+  let keepLock = false;
+  try {
+    return await change(await readProject(deps, ownerId, id));
+  } catch (error) {
+    if (!(error instanceof HalfDoneChange)) throw error;
+    keepLock = await levelVersions(deps, ownerId, id).then(() => false, () => true);
+    throw error.reason;
+  } finally {
+    if (!keepLock) await deps.locks.release(id, lock.writeId);
+  }
+}
+
+/**
+ * Runs a change of the owner's list of projects (a project created or deleted) while holding the owner's lock:
+ * the list is one document, and FerretDB could lose one of two concurrent changes to it.
+ */
+export async function withOwnerLock<T>(deps: ProjectDeps, ownerId: string, change: () => Promise<T>): Promise<T> {
+  const lock = await claimLock(deps, deps.ownerLocks, ownerId, 'owner', async () => {}, busyOwner);
+  try {
+    return await change();
+  } finally {
+    await deps.ownerLocks.release(ownerId, lock.writeId);
   }
 }

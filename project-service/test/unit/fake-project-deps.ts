@@ -1,6 +1,6 @@
 import { playbookCatalog } from '../../src/domain/playbook-catalog';
 import type { ProjectDeps } from '../../src/domain/project-deps';
-import type { AnswerSet, ListPosition, Project, ProjectLock } from '../../src/domain/ports';
+import type { AnswerSet, ListPosition, LockRepository, Project, ProjectLock } from '../../src/domain/ports';
 import { createCapturingLogger } from '../../../test/support/test-env';
 
 export const GOAL = 'empathize.research_plan.goal';
@@ -17,6 +17,7 @@ export function fakeProjectDeps() {
   const projects = new Map<string, Project>();
   const answerSets = new Map<string, AnswerSet>();
   const locks = new Map<string, ProjectLock>();
+  const ownerLocks = new Map<string, ProjectLock>();
   const events: string[] = [];
   const captured = createCapturingLogger('fake');
   const copy = (project: Project | undefined) => (project ? { ...project } : undefined);
@@ -42,7 +43,7 @@ export function fakeProjectDeps() {
           .map((project) => ({ ...project })),
       update: async (id, changes, contentVersion, now) => change(id, { ...changes, contentVersion, updatedAt: now }),
       setContentVersion: async (id, contentVersion, now) => change(id, { contentVersion, updatedAt: now }),
-      delete: async (id) => void projects.delete(id),
+      delete: async ({ id }) => void projects.delete(id),
       listIdsOwnedBy: async (ownerId) => [...projects.values()].filter((project) => project.ownerId === ownerId).map((project) => project.id),
       deleteOwnedBy: async (ownerId) => {
         const owned = [...projects.values()].filter((project) => project.ownerId === ownerId);
@@ -65,14 +66,8 @@ export function fakeProjectDeps() {
       },
       delete: async (id) => (answerSets.delete(id) ? 1 : 0),
     },
-    locks: {
-      claim: async (id, lock) => (locks.has(id) ? false : (locks.set(id, lock), true)),
-      find: async (id) => locks.get(id),
-      release: async (id, writeId) => {
-        if (locks.get(id)?.writeId === writeId) locks.delete(id);
-      },
-      releaseForProjects: async (ids) => ids.forEach((id) => locks.delete(id)),
-    },
+    locks: fakeLocks(locks),
+    ownerLocks: fakeLocks(ownerLocks),
     events: {
       projectUpdated: async (project) => void events.push(`updated ${project.id} v${project.contentVersion}`),
       projectDeleted: async (project) => void events.push(`deleted ${project.id}`),
@@ -83,5 +78,16 @@ export function fakeProjectDeps() {
     lockStaleMs: 15_000,
   };
 
-  return { deps, projects, answerSets, locks, events, logs: captured.text, advance: (ms: number) => (clock += ms) };
+  return { deps, projects, answerSets, locks, ownerLocks, events, logs: captured.text, advance: (ms: number) => (clock += ms) };
+}
+
+function fakeLocks(held: Map<string, ProjectLock>): LockRepository {
+  return {
+    claim: async (key, lock) => (held.has(key) ? false : (held.set(key, lock), true)),
+    find: async (key) => held.get(key),
+    release: async (key, writeId) => {
+      if (held.get(key)?.writeId === writeId) held.delete(key);
+    },
+    releaseAll: async (keys) => keys.forEach((key) => held.delete(key)),
+  };
 }

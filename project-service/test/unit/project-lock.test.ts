@@ -1,4 +1,4 @@
-import { createProject } from '../../src/domain/manage-projects';
+import { createProject, deleteProject } from '../../src/domain/manage-projects';
 import { HalfDoneChange, withProjectLock } from '../../src/domain/project-lock';
 import { fakeProjectDeps } from './fake-project-deps';
 
@@ -105,5 +105,44 @@ describe('withProjectLock (domain, with fakes)', () => {
     };
     await expect(withProjectLock(fake.deps, 'ana', id, change)).rejects.toThrow('database unavailable');
     expect(fake.locks.size).toBe(1);
+  });
+});
+
+describe("the owner's lock around creating and deleting projects (domain, with fakes)", () => {
+  it('creates a project while holding the owner\'s lock, and frees it afterwards', async () => {
+    const fake = fakeProjectDeps();
+    const create = fake.deps.projects.create;
+    fake.deps.projects.create = async (input) => {
+      expect(fake.ownerLocks.has('ana')).toBe(true);
+      return create(input);
+    };
+    await createProject(fake.deps, 'ana', { name: 'P' });
+    expect(fake.ownerLocks.size).toBe(0);
+  });
+
+  it('answers 409 after about two seconds while another change of the owner\'s list holds the lock, creating nothing', async () => {
+    const fake = fakeProjectDeps();
+    fake.ownerLocks.set('ana', { writeId: 'other-create', startedAt: fake.deps.now() });
+    await expect(createProject(fake.deps, 'ana', { name: 'P' })).rejects.toMatchObject({ status: 409 });
+    expect(mockWaits.reduce((sum, ms) => sum + ms, 0)).toBe(2000);
+    expect(fake.projects.size).toBe(0);
+  });
+
+  it('frees an owner\'s lock older than the stale limit (its writer died) and creates the project', async () => {
+    const fake = fakeProjectDeps();
+    fake.ownerLocks.set('ana', { writeId: 'dead-create', startedAt: fake.deps.now() });
+    fake.advance(15_000);
+    await createProject(fake.deps, 'ana', { name: 'P' });
+    expect(fake.projects.size).toBe(1);
+    expect(fake.logs()).toContain('freeing the abandoned lock dead-create of owner ana');
+  });
+
+  it('deletes a project while holding both its lock and its owner\'s', async () => {
+    const { fake, id } = await withOneProject();
+    fake.deps.projects.delete = async () => {
+      expect([fake.locks.has(id), fake.ownerLocks.has('ana')]).toEqual([true, true]);
+    };
+    await deleteProject(fake.deps, 'ana', id);
+    expect([fake.locks.size, fake.ownerLocks.size]).toEqual([0, 0]);
   });
 });
