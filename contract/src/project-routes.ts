@@ -142,9 +142,10 @@ export const projectRoutes: PublicRoute[] = [
   {
     method: 'POST',
     path: '/api/projects',
+    errors: [409],
     service: 'project',
     auth: true,
-    summary: 'Create a project.',
+    summary: 'Create a project; 409 when the account already keeps the most projects it may (MAX_PROJECTS_PER_USER, default 200).',
     request: { body: createProjectBodySchema },
     responses: { 201: { description: 'The new project', schema: projectSchema } },
   },

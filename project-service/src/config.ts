@@ -17,5 +17,7 @@ export const projectConfigSchema = baseConfigSchema.extend({
    * beside PDF renders on 2 cores already got 2.7 % of their saves refused (docs/reliability.md, Load).
    */
   MAX_CONCURRENT_WRITES: envPositiveInt(32),
+  /** Projects one account may keep; creating one more is a 409 until one is deleted (one user cannot fill the database). */
+  MAX_PROJECTS_PER_USER: envPositiveInt(200),
 });
 export type ProjectConfig = z.infer<typeof projectConfigSchema>;

@@ -41,6 +41,7 @@ export const projectService = defineService({
     logger,
     now: () => new Date(),
     lockStaleMs: config.PROJECT_LOCK_STALE_MS,
+    maxProjectsPerOwner: config.MAX_PROJECTS_PER_USER,
   }),
   background: ({ runtime, config, deps }) => [
     ['snapshot requests', () => serveSnapshots(runtime.nats, deps)],

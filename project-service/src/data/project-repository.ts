@@ -71,6 +71,10 @@ export async function createProjectRepository(connection: Connection): Promise<P
       if (list) await owners.updateOne({ _id: ownerId }, { $set: { projects: list.projects.filter((listed) => listed.id.toHexString() !== id) } });
     },
 
+    async countOwned(ownerId) {
+      return (await owners.findOne({ _id: ownerId }).lean())?.projects.length ?? 0;
+    },
+
     // By `ownerId`, not the owner's list: deleting an account is rare, and must also find what an older
     // version stored before the lists existed.
     async listIdsOwnedBy(ownerId) {

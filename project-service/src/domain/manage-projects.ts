@@ -1,3 +1,4 @@
+import { ConflictError } from '@playbook/kit';
 import { decodeListCursor, encodeListCursor } from './list-cursor';
 import { withOwnerLock, withProjectLock } from './project-lock';
 import type { Project } from './ports';
@@ -10,9 +11,13 @@ export interface ProjectPage {
   nextCursor: string | null;
 }
 
-/** Creates a project owned by `ownerId`. */
+/** Creates a project owned by `ownerId`; 409 when the owner already keeps as many as one account may. */
 export function createProject(deps: ProjectDeps, ownerId: string, input: { name: string; description?: string }): Promise<Project> {
-  return withOwnerLock(deps, ownerId, () => deps.projects.create({ ownerId, name: input.name, description: input.description ?? '', now: deps.now() }));
+  return withOwnerLock(deps, ownerId, async () => {
+    const owned = await deps.projects.countOwned(ownerId);
+    if (owned >= deps.maxProjectsPerOwner) throw new ConflictError(`This account keeps ${owned} projects, the most it may; delete one to create another`);
+    return deps.projects.create({ ownerId, name: input.name, description: input.description ?? '', now: deps.now() });
+  });
 }
 
 /** One page of the owner's projects, newest first; `nextCursor` is null on the last page. */

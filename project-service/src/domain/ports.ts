@@ -58,6 +58,8 @@ export interface ProjectRepository {
   setContentVersion(id: string, contentVersion: number, now: Date): Promise<Project | undefined>;
   /** Removes the project and its place in the owner's list; the caller holds the owner's lock. */
   delete(project: Pick<Project, 'id' | 'ownerId'>): Promise<void>;
+  /** How many projects the owner's list holds. */
+  countOwned(ownerId: string): Promise<number>;
   listIdsOwnedBy(ownerId: string): Promise<string[]>;
   deleteOwnedBy(ownerId: string): Promise<number>;
 }

@@ -16,4 +16,6 @@ export interface ProjectDeps {
   now: () => Date;
   /** A lock older than this is taken as abandoned (its writer died) and freed by the next change. */
   lockStaleMs: number;
+  /** Projects one owner may keep. */
+  maxProjectsPerOwner: number;
 }

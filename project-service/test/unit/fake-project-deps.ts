@@ -44,6 +44,7 @@ export function fakeProjectDeps() {
       update: async (id, changes, contentVersion, now) => change(id, { ...changes, contentVersion, updatedAt: now }),
       setContentVersion: async (id, contentVersion, now) => change(id, { contentVersion, updatedAt: now }),
       delete: async ({ id }) => void projects.delete(id),
+      countOwned: async (ownerId) => [...projects.values()].filter((project) => project.ownerId === ownerId).length,
       listIdsOwnedBy: async (ownerId) => [...projects.values()].filter((project) => project.ownerId === ownerId).map((project) => project.id),
       deleteOwnedBy: async (ownerId) => {
         const owned = [...projects.values()].filter((project) => project.ownerId === ownerId);
@@ -76,6 +77,7 @@ export function fakeProjectDeps() {
     logger: captured.logger,
     now: () => new Date(clock),
     lockStaleMs: 15_000,
+    maxProjectsPerOwner: 200,
   };
 
   return { deps, projects, answerSets, locks, ownerLocks, events, logs: captured.text, advance: (ms: number) => (clock += ms) };

@@ -10,6 +10,18 @@ describe('project management (domain, with fakes)', () => {
     expect(await getProject(fake.deps, 'ana', project.id)).toEqual(project);
   });
 
+  it('refuses a project beyond the most one account may keep with 409, until one is deleted; other owners are not affected', async () => {
+    const fake = fakeProjectDeps();
+    fake.deps.maxProjectsPerOwner = 2;
+    const first = await createProject(fake.deps, 'ana', { name: 'one' });
+    await createProject(fake.deps, 'ana', { name: 'two' });
+    await expect(createProject(fake.deps, 'ana', { name: 'three' })).rejects.toMatchObject({ status: 409, message: expect.stringContaining('keeps 2 projects') });
+    expect(fake.projects.size).toBe(2);
+    await expect(createProject(fake.deps, 'bob', { name: 'his first' })).resolves.toMatchObject({ ownerId: 'bob' });
+    await deleteProject(fake.deps, 'ana', first.id);
+    await expect(createProject(fake.deps, 'ana', { name: 'three' })).resolves.toMatchObject({ name: 'three' });
+  });
+
   it('answers the same 404 for someone else\'s project, an unknown id and a malformed one', async () => {
     const fake = fakeProjectDeps();
     const project = await createProject(fake.deps, 'ana', { name: 'P' });
