@@ -78,6 +78,21 @@ describe('login: one answer for every bad credential, throttled per email and pe
     expect((await login(victim.user.email.toUpperCase(), victim.password, '192.0.2.77')).status).toBe(429);
   });
 
+  it('lets at most 5 of 20 parallel wrong-password sign-ins for one email reach the password check', async () => {
+    const victim = await auth.registerUser();
+    const verify = jest.spyOn(auth.service.deps.passwords, 'verify');
+    try {
+      const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => login(victim.user.email, `Parallel-guess-${i}-xyz`, `203.0.113.${100 + i}`)));
+      const statuses = answers.map((answer) => answer.status);
+      expect(verify.mock.calls.length).toBeGreaterThanOrEqual(1);
+      expect(verify.mock.calls.length).toBeLessThanOrEqual(5);
+      expect(statuses.filter((status) => status === 401)).toHaveLength(verify.mock.calls.length);
+      expect(statuses.filter((status) => status !== 401).every((status) => status === 429)).toBe(true);
+    } finally {
+      verify.mockRestore();
+    }
+  });
+
   it('backs off longer after each further failure, yet lets the owner back in after a bounded wait', async () => {
     const victim = await replica.registerUser();
     for (let attempt = 1; attempt <= 5; attempt += 1) await login(victim.user.email, `Guess-${attempt}-abcdef`, '203.0.113.50', replica.url);

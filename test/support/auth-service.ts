@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, type Logger, type RunningService } from '@playbook/kit';
+import { loadConfig, type Logger } from '@playbook/kit';
 import { authConfigSchema, type AuthConfig } from '../../auth-service/src/config';
 import { startAuthService } from '../../auth-service/src/main';
 import { createCapturingLogger, testMongoUrl, uniqueDbName } from './test-env';
@@ -33,7 +33,8 @@ export interface TestAuthService {
   /** e.g. http://127.0.0.1:41234 — the routes live under /api/auth. */
   url: string;
   config: AuthConfig;
-  service: RunningService;
+  /** The running service with the dependencies its use cases got (tests may spy on them). */
+  service: Awaited<ReturnType<typeof startAuthService>>;
   /** Captured log text (empty when a logger was given). */
   logs: () => string;
   /** Registers a fresh user on this service (or on `baseUrl`, e.g. the gateway). */
@@ -88,7 +89,7 @@ export async function startTestAuthService(options: StartTestAuthServiceOptions)
     SHUTDOWN_TIMEOUT_MS: '2000',
     ...options.env,
   });
-  let service: RunningService;
+  let service: TestAuthService['service'];
   try {
     service = await startAuthService(config, options.logger ?? captured?.logger);
   } catch (error) {

@@ -13,9 +13,20 @@ export interface LoginThrottleSettings {
 }
 
 const COLLECTION = 'login_throttle';
+const TURNS = 'login_turns';
+/** A turn older than this belongs to a sign-in whose process died mid-check (argon2 takes well under a second). */
+const TURN_STALE_MS = 30_000;
+const DUPLICATE_KEY = 11000;
+
+/** One email's sign-in in progress; inserting it takes the turn (the one write FerretDB refuses atomically when taken). */
+interface TurnDocument {
+  _id: string;
+  turnId: string;
+  startedAt: Date;
+}
 
 /**
- * Failed logins counted per email and per client IP with rate-limiter-flexible's MongoDB store, so every
+ * Sign-in attempts counted per email and per client IP with rate-limiter-flexible's MongoDB store, so every
  * replica sees the same counts. After `maxFailuresPerEmail` failures in the window the email waits
  * `backoffBase`, doubling with each further failure up to `backoffMax`: a guesser slows down fast, while
  * the owner is never locked out for longer than `backoffMax` after the last failure.
@@ -28,6 +39,16 @@ export async function createLoginThrottle(connection: Connection, settings: Logi
   // The library's own index creation stops at the TTL index FerretDB lacks, before the unique one it needs.
   await connection.collection(COLLECTION).createIndex({ key: 1 }, { unique: true });
   await ensureTtlIndex(connection, COLLECTION, 'expire', logger);
+  const turns = connection.db!.collection<TurnDocument>(TURNS);
+  const insertTurn = async (email: string, turnId: string) => {
+    try {
+      await turns.insertOne({ _id: email, turnId, startedAt: new Date() });
+      return true;
+    } catch (error) {
+      if ((error as { code?: unknown }).code === DUPLICATE_KEY) return false;
+      throw error;
+    }
+  };
 
   const consumedOnRejection = (outcome: unknown) => {
     if (outcome instanceof RateLimiterRes) return outcome;
@@ -45,7 +66,7 @@ export async function createLoginThrottle(connection: Connection, settings: Logi
       const wait = Math.max(...waits);
       return wait > 0 ? seconds(wait) : undefined;
     },
-    async recordFailure(email, ip) {
+    async recordAttempt(email, ip) {
       const [emailState] = await Promise.all([
         emailFailures.consume(email).catch(consumedOnRejection),
         ipFailures.consume(ip).catch(consumedOnRejection),
@@ -55,8 +76,18 @@ export async function createLoginThrottle(connection: Connection, settings: Logi
       const backoff = Math.min(settings.backoffBaseSeconds * 2 ** Math.min(beyond, 20), settings.backoffMaxSeconds);
       await emailBlocks.block(email, backoff);
     },
-    async recordSuccess(email) {
-      await Promise.all([emailFailures.delete(email), emailBlocks.delete(email)]);
+    async recordSuccess(email, ip) {
+      await Promise.all([emailFailures.delete(email), emailBlocks.delete(email), ipFailures.reward(ip, 1)]);
+    },
+    async claimTurn(email, turnId) {
+      if (await insertTurn(email, turnId)) return true;
+      const held = await turns.findOne({ _id: email });
+      if (!held || Date.now() - held.startedAt.getTime() < TURN_STALE_MS) return false;
+      await turns.deleteOne({ _id: email, turnId: held.turnId });
+      return insertTurn(email, turnId);
+    },
+    async releaseTurn(email, turnId) {
+      await turns.deleteOne({ _id: email, turnId });
     },
   };
 }

@@ -1,5 +1,6 @@
 import { TooManyRequestsError, UnauthorizedError } from '@playbook/kit';
 import type { AuthDeps, Caller } from './auth-deps';
+import { attemptPassword } from './password-attempt';
 
 /**
  * Deletes the account after checking the current password (throttled like a login, so a stolen access
@@ -9,12 +10,9 @@ import type { AuthDeps, Caller } from './auth-deps';
 export async function deleteAccount(deps: AuthDeps, userId: string, password: string, caller: Caller): Promise<void> {
   const user = await deps.users.findById(userId);
   if (!user) throw new UnauthorizedError('The account no longer exists');
-  const retryAfter = await deps.throttle.retryAfter(user.email, caller.ip);
-  if (retryAfter !== undefined) throw new TooManyRequestsError(retryAfter, 'Too many failed password attempts, retry later');
-  if (!(await deps.passwords.verify(user.passwordHash, password))) {
-    await deps.throttle.recordFailure(user.email, caller.ip);
-    throw new UnauthorizedError('The password is incorrect');
-  }
+  const attempt = await attemptPassword(deps, user.email, caller, () => deps.passwords.verify(user.passwordHash, password));
+  if (attempt.outcome === 'throttled') throw new TooManyRequestsError(attempt.retryAfter, 'Too many failed password attempts, retry later');
+  if (attempt.outcome === 'failed') throw new UnauthorizedError('The password is incorrect');
   await deps.events.userDeleted(user.id);
   await deps.refreshTokens.deleteForUser(user.id);
   await deps.users.delete(user.id);

@@ -13,8 +13,10 @@ export const toUserView = (user: UserRecord): UserView => ({
 });
 
 /** A new access token and a refresh token in `familyId` (a new login when omitted). */
-export async function issueSession(deps: AuthDeps, user: UserRecord, familyId: string = randomUUID()): Promise<AuthSession> {
+export async function issueSession(deps: AuthDeps, user: UserRecord, loginFamilyId?: string): Promise<AuthSession> {
   const { settings } = deps.tokens;
+  const familyId = loginFamilyId ?? randomUUID();
+  if (!loginFamilyId) await deps.refreshTokens.startFamily(familyId, user.id);
   const refreshToken = newRefreshToken();
   await deps.refreshTokens.insert({
     tokenHash: hashRefreshToken(refreshToken),

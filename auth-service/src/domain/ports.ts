@@ -24,6 +24,7 @@ export interface UserRepository {
   delete(id: string): Promise<void>;
 }
 
+/** `revoked` only on tokens stored by the previous version; a revoked login is now its family's state. */
 export type RefreshTokenState = 'active' | 'spent' | 'revoked';
 
 /** One refresh token of a login ("family"); only the token's hash is stored. */
@@ -35,26 +36,38 @@ export interface RefreshTokenRecord {
   expiresAt: Date;
 }
 
+/** Every call but deleteForUser finds its documents by key, so a refresh costs the same however many tokens are stored. */
 export interface RefreshTokenRepository {
+  /** Starts a login: its family, not revoked, owned by the user. */
+  startFamily(familyId: string, userId: string): Promise<void>;
   insert(token: Omit<RefreshTokenRecord, 'state'>): Promise<void>;
   /**
-   * Atomically turns an active, unexpired token into a spent one. Returns it when this call won; two
-   * concurrent refreshes with one token cannot both succeed.
+   * Turns an active, unexpired token into a spent one and returns it when this call won: of any number of
+   * concurrent spends of one token exactly one wins. A call that loses leaves the token spent.
    */
   spend(tokenHash: string, now: Date): Promise<RefreshTokenRecord | undefined>;
   find(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
+  /** Ends the login: no token of the family refreshes any more, whatever its own state. */
   revokeFamily(familyId: string): Promise<void>;
   isFamilyRevoked(familyId: string): Promise<boolean>;
+  /** The user's tokens and families. */
   deleteForUser(userId: string): Promise<void>;
 }
 
-/** Failed logins counted per email and per client IP, shared by every replica. */
+/** Sign-in attempts counted per email and per client IP, shared by every replica. */
 export interface LoginThrottle {
   /** Seconds to wait when this email or IP is throttled right now, else undefined. */
   retryAfter(email: string, ip: string): Promise<number | undefined>;
-  recordFailure(email: string, ip: string): Promise<void>;
-  /** A successful login clears the email's failures (not the IP's: one good account must not unlock spraying). */
-  recordSuccess(email: string): Promise<void>;
+  /** Counts an attempt against the email and the IP before its password is checked; it stays counted unless it succeeds. */
+  recordAttempt(email: string, ip: string): Promise<void>;
+  /**
+   * A successful sign-in clears the email's count and gives the IP back this one attempt (not its earlier failures:
+   * one good account must not unlock spraying).
+   */
+  recordSuccess(email: string, ip: string): Promise<void>;
+  /** At most one password check per email at a time: true when `turnId` now holds the email's turn. */
+  claimTurn(email: string, turnId: string): Promise<boolean>;
+  releaseTurn(email: string, turnId: string): Promise<void>;
 }
 
 export type AuditAction = AuditEvent['action'];

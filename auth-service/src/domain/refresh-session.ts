@@ -16,7 +16,8 @@ export async function refreshSession(deps: AuthDeps, refreshToken: string, calle
   const spent = await deps.refreshTokens.spend(tokenHash, new Date());
   if (!spent) {
     const known = await deps.refreshTokens.find(tokenHash);
-    if (known?.state === 'spent') {
+    // A spent token of a login still alive was replayed; one of a revoked login has nothing left to protect.
+    if (known?.state === 'spent' && !(await deps.refreshTokens.isFamilyRevoked(known.familyId))) {
       await deps.refreshTokens.revokeFamily(known.familyId);
       deps.events.audit('refresh.reuse_detected', { userId: known.userId, ip: caller.ip });
     }
@@ -25,11 +26,9 @@ export async function refreshSession(deps: AuthDeps, refreshToken: string, calle
   const user = await deps.users.findById(spent.userId);
   if (!user) throw new UnauthorizedError(INVALID_REFRESH);
   const session = await issueSession(deps, user, spent.familyId);
-  // A replay of an older token may have revoked the family while this refresh was under way.
-  if (await deps.refreshTokens.isFamilyRevoked(spent.familyId)) {
-    await deps.refreshTokens.revokeFamily(spent.familyId);
-    throw new UnauthorizedError(INVALID_REFRESH);
-  }
+  // Checked once the new token exists, so it also catches a replay that revoked the login meanwhile; a login
+  // ended earlier (logout, a replay) is refused here too, and its new token dies with the family.
+  if (await deps.refreshTokens.isFamilyRevoked(spent.familyId)) throw new UnauthorizedError(INVALID_REFRESH);
   deps.events.audit('refresh', { userId: user.id, ip: caller.ip });
   return session;
 }

@@ -11,6 +11,7 @@ describe('deleteAccount (domain, with fakes)', () => {
     expect(fake.trail).toEqual(['events.userDeleted', 'refreshTokens.deleteForUser', 'users.delete']);
     expect(fake.users.size).toBe(0);
     expect(fake.tokens.size).toBe(0);
+    expect(fake.families.size).toBe(0);
     expect(fake.audits).toEqual([{ action: 'account.deleted', userId: user.id, ip: CALLER.ip }]);
   });
 

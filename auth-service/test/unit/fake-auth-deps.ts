@@ -9,6 +9,7 @@ export const PASSWORD = 'correct horse battery staple';
  * In-memory stand-ins for the ports (domain/ports.ts) and the crypto behind AuthDeps. Passwords "hash" to a readable
  * string (argon2 has its own test), the policy refuses `password1234` and anything containing the user's own
  * words (zxcvbn has its own test), access tokens name their user, refresh tokens are real random ones.
+ * Refresh tokens by hash and their logins by family id mirror the repository: a revoked login is its family's state.
  * The throttle asks for 30 s once an email has `maxFailures` failures (an IP twice as many); `failures`
  * counts them by email and by IP. `trail` lists the deletions in order, `fail` makes one named step throw once.
  */
@@ -16,7 +17,11 @@ export function fakeAuthDeps(options: { maxFailures?: number } = {}) {
   const maxFailures = options.maxFailures ?? 3;
   const users = new Map<string, UserRecord>();
   const tokens = new Map<string, RefreshTokenRecord>();
+  /** Logins by family id; a family revoked without having been started (a login of the previous version) has no userId. */
+  const families = new Map<string, { userId?: string; revoked: boolean }>();
   const failures = new Map<string, number>();
+  /** Whose turn it is to sign in, by email. */
+  const turns = new Map<string, string>();
   const audits: Array<{ action: AuditAction; userId?: string; ip?: string }> = [];
   const trail: string[] = [];
   const fail = new Set<string>();
@@ -49,6 +54,7 @@ export function fakeAuthDeps(options: { maxFailures?: number } = {}) {
       },
     },
     refreshTokens: {
+      startFamily: async (familyId, userId) => void families.set(familyId, { userId, revoked: false }),
       insert: async (token) => void tokens.set(token.tokenHash, { ...token, state: 'active' }),
       spend: async (tokenHash, now) => {
         const token = tokens.get(tokenHash);
@@ -57,13 +63,16 @@ export function fakeAuthDeps(options: { maxFailures?: number } = {}) {
         return { ...token };
       },
       find: async (tokenHash) => (tokens.has(tokenHash) ? { ...tokens.get(tokenHash)! } : undefined),
-      revokeFamily: async (familyId) => {
-        for (const token of tokens.values()) if (token.familyId === familyId) token.state = 'revoked';
-      },
-      isFamilyRevoked: async (familyId) => [...tokens.values()].some((token) => token.familyId === familyId && token.state === 'revoked'),
+      revokeFamily: async (familyId) => void families.set(familyId, { ...families.get(familyId), revoked: true }),
+      isFamilyRevoked: async (familyId) => families.get(familyId)?.revoked === true,
       deleteForUser: async (userId) => {
         step('refreshTokens.deleteForUser');
-        for (const [hash, token] of tokens) if (token.userId === userId) tokens.delete(hash);
+        for (const [hash, token] of tokens) {
+          if (token.userId !== userId) continue;
+          families.delete(token.familyId);
+          tokens.delete(hash);
+        }
+        for (const [familyId, family] of families) if (family.userId === userId) families.delete(familyId);
       },
     },
     passwords: {
@@ -85,11 +94,18 @@ export function fakeAuthDeps(options: { maxFailures?: number } = {}) {
     },
     throttle: {
       retryAfter: async (email, ip) => ((failures.get(email) ?? 0) >= maxFailures || (failures.get(ip) ?? 0) >= 2 * maxFailures ? 30 : undefined),
-      recordFailure: async (email, ip) => {
+      recordAttempt: async (email, ip) => {
         failures.set(email, (failures.get(email) ?? 0) + 1);
         failures.set(ip, (failures.get(ip) ?? 0) + 1);
       },
-      recordSuccess: async (email) => void failures.delete(email),
+      recordSuccess: async (email, ip) => {
+        failures.delete(email);
+        failures.set(ip, (failures.get(ip) ?? 1) - 1);
+      },
+      claimTurn: async (email, turnId) => (turns.has(email) ? false : (turns.set(email, turnId), true)),
+      releaseTurn: async (email, turnId) => {
+        if (turns.get(email) === turnId) turns.delete(email);
+      },
     },
     events: {
       audit: (action, details) => void audits.push({ action, ...details }),
@@ -101,5 +117,5 @@ export function fakeAuthDeps(options: { maxFailures?: number } = {}) {
   const addUser = async (email = 'ada@example.com', name = 'Ada') =>
     deps.users.create({ email, name, passwordHash: await deps.passwords.hash(PASSWORD), createdAt: new Date('2026-01-01T00:00:00Z'), lastLoginAt: null });
 
-  return { deps, users, tokens, failures, audits, trail, fail, hashParams, policyInputs, addUser };
+  return { deps, users, tokens, families, failures, turns, audits, trail, fail, hashParams, policyInputs, addUser };
 }

@@ -14,6 +14,8 @@ describe('issueSession (domain, with fakes)', () => {
     expect(stored!.expiresAt.getTime() - before).toBeGreaterThanOrEqual(3600 * 1000);
     expect(stored!.expiresAt.getTime() - Date.now()).toBeLessThanOrEqual(3600 * 1000);
     expect(fake.tokens.get(hashRefreshToken(second.refreshToken))?.familyId).not.toBe(stored!.familyId);
+    expect(fake.families.get(stored!.familyId)).toEqual({ userId: user.id, revoked: false });
+    expect(fake.families.size).toBe(2);
     expect(first).toMatchObject({ accessToken: `access-token-of-${user.id}`, expiresIn: 900 });
   });
 
@@ -22,5 +24,6 @@ describe('issueSession (domain, with fakes)', () => {
     const user = await fake.addUser();
     const session = await issueSession(fake.deps, user, 'family-1');
     expect(fake.tokens.get(hashRefreshToken(session.refreshToken))?.familyId).toBe('family-1');
+    expect(fake.families.size).toBe(0); // no new login started
   });
 });

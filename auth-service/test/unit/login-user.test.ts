@@ -1,6 +1,11 @@
 import { BAD_CREDENTIALS, loginUser } from '../../src/domain/login-user';
 import { CALLER, fakeAuthDeps, PASSWORD } from './fake-auth-deps';
 
+/** Waits for another check's turn, recorded instead of slept: the test decides when the turn frees. */
+const mockWaits: number[] = [];
+jest.mock('node:timers/promises', () => ({ ...jest.requireActual('node:timers/promises'), setTimeout: async (ms: number) => void mockWaits.push(ms) }));
+beforeEach(() => (mockWaits.length = 0));
+
 describe('loginUser (domain, with fakes)', () => {
   it('signs in with the email in any case and spacing, records the login and stores only the refresh token hash', async () => {
     const fake = fakeAuthDeps();
@@ -53,5 +58,27 @@ describe('loginUser (domain, with fakes)', () => {
     fake.hashParams.current = 'v3';
     await loginUser(fake.deps, { email: 'ada@example.com', password: PASSWORD }, CALLER);
     expect(fake.users.get(user.id)?.passwordHash).toBe(`hash(${PASSWORD})@v3`);
+  });
+
+  it('waits while another password check of the same email runs, and answers 429 after about two seconds without checking', async () => {
+    const fake = fakeAuthDeps();
+    await fake.addUser();
+    fake.turns.set('ada@example.com', 'other-check');
+    const verify = jest.spyOn(fake.deps.passwords, 'verify');
+    await expect(loginUser(fake.deps, { email: 'ada@example.com', password: PASSWORD }, CALLER)).rejects.toMatchObject({ status: 429, retryAfterSeconds: 1 });
+    expect(mockWaits.reduce((sum, ms) => sum + ms, 0)).toBe(2000);
+    expect(verify).not.toHaveBeenCalled();
+    expect(fake.turns.get('ada@example.com')).toBe('other-check');
+  });
+
+  it('counts an attempt before the password is checked and gives it back when it succeeds', async () => {
+    const fake = fakeAuthDeps();
+    await fake.addUser();
+    fake.deps.passwords.verify = async (hash, password) => {
+      expect([fake.failures.get('ada@example.com'), fake.failures.get(CALLER.ip), fake.turns.has('ada@example.com')]).toEqual([1, 1, true]);
+      return hash === `hash(${password})@v2`;
+    };
+    await loginUser(fake.deps, { email: 'ada@example.com', password: PASSWORD }, CALLER);
+    expect([fake.failures.get('ada@example.com'), fake.failures.get(CALLER.ip), fake.turns.size]).toEqual([undefined, 0, 0]);
   });
 });

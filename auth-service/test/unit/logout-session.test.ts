@@ -1,5 +1,6 @@
 import { issueSession } from '../../src/domain/issue-session';
 import { logoutSession } from '../../src/domain/logout-session';
+import { refreshSession } from '../../src/domain/refresh-session';
 import { hashRefreshToken } from '../../src/domain/token-issuer';
 import { CALLER, fakeAuthDeps } from './fake-auth-deps';
 
@@ -10,10 +11,15 @@ describe('logoutSession (domain, with fakes)', () => {
     const laptop = await issueSession(fake.deps, user);
     const phone = await issueSession(fake.deps, user);
     await logoutSession(fake.deps, user.id, laptop.refreshToken, CALLER);
-    const states = [...fake.tokens.values()].map((token) => token.state);
-    expect(states.sort()).toEqual(['active', 'revoked']);
-    await expect(fake.deps.refreshTokens.spend(hashRefreshToken(phone.refreshToken), new Date())).resolves.toBeDefined();
-    expect(fake.audits).toEqual([{ action: 'logout', userId: user.id, ip: CALLER.ip }]);
+    const familyOf = (refreshToken: string) => fake.tokens.get(hashRefreshToken(refreshToken))!.familyId;
+    expect(fake.families.get(familyOf(laptop.refreshToken))?.revoked).toBe(true);
+    expect(fake.families.get(familyOf(phone.refreshToken))?.revoked).toBe(false);
+    await expect(refreshSession(fake.deps, laptop.refreshToken, CALLER)).rejects.toMatchObject({ status: 401 });
+    await expect(refreshSession(fake.deps, phone.refreshToken, CALLER)).resolves.toBeDefined();
+    expect(fake.audits).toEqual([
+      { action: 'logout', userId: user.id, ip: CALLER.ip },
+      { action: 'refresh', userId: user.id, ip: CALLER.ip },
+    ]);
   });
 
   it('changes nothing for someone else\'s refresh token or an unknown one', async () => {
@@ -23,7 +29,7 @@ describe('logoutSession (domain, with fakes)', () => {
     const bobs = await issueSession(fake.deps, bob);
     await logoutSession(fake.deps, ada.id, bobs.refreshToken, CALLER);
     await logoutSession(fake.deps, ada.id, 'unknown', CALLER);
-    expect([...fake.tokens.values()].map((token) => token.state)).toEqual(['active']);
+    expect([...fake.families.values()].map((family) => family.revoked)).toEqual([false]);
   });
 });
 

@@ -17,6 +17,7 @@ describe('refreshSession (domain, with fakes)', () => {
     expect(next.user.id).toBe(user.id);
     const families = new Set([...fake.tokens.values()].map((token) => token.familyId));
     expect(families.size).toBe(1); // the same login
+    expect([...fake.families.keys()]).toEqual([...families]);
     await expect(refreshSession(fake.deps, next.refreshToken, CALLER)).resolves.toBeDefined();
     expect(fake.audits.map((audit) => audit.action)).toEqual(['refresh', 'refresh']);
   });
@@ -27,7 +28,18 @@ describe('refreshSession (domain, with fakes)', () => {
     await expect(refreshSession(fake.deps, session.refreshToken, CALLER)).rejects.toMatchObject({ status: 401 });
     expect(fake.audits.at(-1)).toMatchObject({ action: 'refresh.reuse_detected' });
     await expect(refreshSession(fake.deps, next.refreshToken, CALLER)).rejects.toMatchObject({ status: 401 });
-    expect([...fake.tokens.values()].every((token) => token.state === 'revoked')).toBe(true);
+    expect([...fake.families.values()]).toEqual([{ userId: expect.any(String), revoked: true }]);
+  });
+
+  it('refuses the tokens of a revoked login without raising a reuse alarm again', async () => {
+    const { fake, session } = await signedIn();
+    const next = await refreshSession(fake.deps, session.refreshToken, CALLER);
+    await refreshSession(fake.deps, session.refreshToken, CALLER).catch(() => undefined);
+    for (let i = 0; i < 2; i++) {
+      await expect(refreshSession(fake.deps, next.refreshToken, CALLER)).rejects.toMatchObject({ status: 401 });
+      await expect(refreshSession(fake.deps, session.refreshToken, CALLER)).rejects.toMatchObject({ status: 401 });
+    }
+    expect(fake.audits.map((audit) => audit.action)).toEqual(['refresh', 'refresh.reuse_detected']);
   });
 
   it('refuses an unknown or expired token without revoking anything', async () => {
@@ -36,6 +48,7 @@ describe('refreshSession (domain, with fakes)', () => {
     for (const token of fake.tokens.values()) token.expiresAt = new Date(Date.now() - 1000);
     await expect(refreshSession(fake.deps, session.refreshToken, CALLER)).rejects.toMatchObject({ status: 401 });
     expect([...fake.tokens.values()].map((token) => token.state)).toEqual(['active']);
+    expect([...fake.families.values()].map((family) => family.revoked)).toEqual([false]);
     expect(fake.audits).toEqual([]);
   });
 
@@ -53,6 +66,17 @@ describe('refreshSession (domain, with fakes)', () => {
       await fake.deps.refreshTokens.revokeFamily(token.familyId); // the replay lands between issue and check
     };
     await expect(refreshSession(fake.deps, session.refreshToken, CALLER)).rejects.toMatchObject({ status: 401 });
-    expect([...fake.tokens.values()].every((token) => token.state === 'revoked')).toBe(true);
+    expect(fake.audits).toEqual([]);
+    const issued = [...fake.tokens.values()].find((token) => token.state === 'active')!;
+    expect(await fake.deps.refreshTokens.isFamilyRevoked(issued.familyId)).toBe(true); // the new token is dead with its login
+  });
+
+  it('refreshes and revokes a login of the previous version, which has no family record', async () => {
+    const { fake, session } = await signedIn();
+    fake.families.clear();
+    const next = await refreshSession(fake.deps, session.refreshToken, CALLER);
+    await expect(refreshSession(fake.deps, session.refreshToken, CALLER)).rejects.toMatchObject({ status: 401 });
+    await expect(refreshSession(fake.deps, next.refreshToken, CALLER)).rejects.toMatchObject({ status: 401 });
+    expect([...fake.families.values()]).toEqual([{ revoked: true }]);
   });
 });
