@@ -27,6 +27,13 @@ export const authConfigSchema = baseConfigSchema
     ARGON2_MEMORY_KIB: atLeast(19_456, 19_456),
     ARGON2_TIME_COST: atLeast(2, 2),
     ARGON2_PARALLELISM: atLeast(1, 1),
+    /**
+     * Password hashes and checks (each an argon2id run of ~19 MiB) at once in this process; one more is answered
+     * 429 at once, so a burst of sign-ups cannot queue up unbounded memory and CPU.
+     */
+    ARGON2_MAX_CONCURRENT: envPositiveInt(8),
+    /** Sign-ups from one client IP per hour (a workshop behind one NAT still gets in); more get 429. */
+    REGISTRATIONS_PER_IP_PER_HOUR: envPositiveInt(30),
     /** zxcvbn score (0–4) a new password needs. */
     PASSWORD_MIN_SCORE: z.coerce.number().int().min(0).max(4).default(3),
 

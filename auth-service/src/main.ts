@@ -5,6 +5,7 @@ import { ensureEventStream } from '@playbook/kit/nats';
 import { createApp } from './app';
 import { authConfigSchema } from './config';
 import { createLoginThrottle } from './data/login-throttle';
+import { createRegistrationThrottle } from './data/registration-throttle';
 import { createRefreshTokenRepository } from './data/refresh-token-repository';
 import { createUserRepository } from './data/user-repository';
 import type { AuthDeps } from './domain/auth-deps';
@@ -28,7 +29,8 @@ export const authService = defineService({
       keyRing,
       users: await createUserRepository(mongo!.connection),
       refreshTokens: await createRefreshTokenRepository(mongo!.connection, logger),
-      passwords: await createPasswordHasher({ memoryCost: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST, parallelism: config.ARGON2_PARALLELISM }),
+      passwords: await createPasswordHasher({ memoryCost: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST, parallelism: config.ARGON2_PARALLELISM }, { maxConcurrent: config.ARGON2_MAX_CONCURRENT }),
+      registrations: await createRegistrationThrottle(mongo!.connection, { perIpPerHour: config.REGISTRATIONS_PER_IP_PER_HOUR }),
       passwordPolicy: createPasswordPolicy(config.PASSWORD_MIN_SCORE),
       tokens: createTokenIssuer(keyRing, {
         issuer: config.JWT_ISSUER,

@@ -121,12 +121,13 @@ export async function createUsers(baseUrl: string, count: number, concurrency = 
   const api = new ApiClient(baseUrl);
   const users: VirtualUser[] = [];
   let next = 0;
-  const register = async (tag: string, attemptsLeft = 3): Promise<Session> =>
-    api.register(tag).catch((error: Error) => (attemptsLeft > 1 && / got 50[234] /.test(error.message) ? register(tag, attemptsLeft - 1) : Promise.reject(error)));
+  // Each user signs up from its own address, as it sends everything else.
+  const register = async (index: number, attemptsLeft = 3): Promise<Session> =>
+    api.register(`vu${index}`, clientAddress(index)).catch((error: Error) => (attemptsLeft > 1 && / got 50[234] /.test(error.message) ? register(index, attemptsLeft - 1) : Promise.reject(error)));
   const worker = async () => {
     while (next < count) {
       const index = next++;
-      const session = await register(`vu${index}`);
+      const session = await register(index);
       const projectId = await api.createProject(session, `Load project ${index}`);
       users.push({ index, session, projectId, projects: [projectId], nextSlot: 0, nextSeq: 1, saves: [], jobIds: [] });
     }

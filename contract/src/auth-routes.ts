@@ -63,7 +63,7 @@ export const authRoutes: PublicRoute[] = [
     errors: [409],
     service: 'auth',
     auth: false,
-    summary: 'Create an account and sign in',
+    summary: 'Create an account and sign in (429 with Retry-After past the sign-ups one network may make in an hour, or while the service is busy hashing passwords)',
     request: { body: registerBodySchema },
     responses: { 201: { description: 'The new user and a token pair', schema: authSessionSchema } },
   },

@@ -1,6 +1,6 @@
 import type { PasswordHasher } from './password-hasher';
 import type { PasswordPolicy } from './password-policy';
-import type { AuthEvents, LoginThrottle, RefreshTokenRepository, UserRepository } from './ports';
+import type { AuthEvents, LoginThrottle, RegistrationThrottle, RefreshTokenRepository, UserRepository } from './ports';
 import type { TokenIssuer } from './token-issuer';
 
 /** What the use cases work with, built once by the composition root. */
@@ -11,6 +11,7 @@ export interface AuthDeps {
   passwordPolicy: PasswordPolicy;
   tokens: TokenIssuer;
   throttle: LoginThrottle;
+  registrations: RegistrationThrottle;
   events: AuthEvents;
 }
 

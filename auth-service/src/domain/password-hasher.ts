@@ -1,10 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import argon2, { type HashOptions } from 'argon2';
+import { TooManyRequestsError } from '@playbook/kit';
 
 export interface Argon2Settings {
   memoryCost: number;
   timeCost: number;
   parallelism: number;
+}
+
+export interface HasherLimits {
+  /** argon2 runs at once; one more is refused with 429 rather than queued. */
+  maxConcurrent: number;
 }
 
 export interface PasswordHasher {
@@ -15,16 +21,27 @@ export interface PasswordHasher {
   needsRehash(hash: string): boolean;
 }
 
-export async function createPasswordHasher(settings: Argon2Settings): Promise<PasswordHasher> {
+export async function createPasswordHasher(settings: Argon2Settings, limits: HasherLimits): Promise<PasswordHasher> {
   const options: HashOptions = { type: argon2.argon2id, ...settings };
   // A real hash with the live parameters: verifying against it takes as long as verifying a real user.
   const dummyHash = await argon2.hash(randomUUID(), options);
+  let running = 0;
+  const limited = async <T>(run: () => Promise<T>): Promise<T> => {
+    if (running >= limits.maxConcurrent) throw new TooManyRequestsError(1, 'Too many password checks at once, retry shortly');
+    running++;
+    try {
+      return await run();
+    } finally {
+      running--;
+    }
+  };
   return {
-    hash: (password) => argon2.hash(password, options),
-    verify: async (hash, password) => {
-      const matches = await argon2.verify(hash ?? dummyHash, password).catch(() => false);
-      return hash !== undefined && matches;
-    },
+    hash: (password) => limited(() => argon2.hash(password, options)),
+    verify: (hash, password) =>
+      limited(async () => {
+        const matches = await argon2.verify(hash ?? dummyHash, password).catch(() => false);
+        return hash !== undefined && matches;
+      }),
     needsRehash: (hash) => argon2.needsRehash(hash, settings),
   };
 }

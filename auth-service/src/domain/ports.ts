@@ -54,6 +54,12 @@ export interface RefreshTokenRepository {
   deleteForUser(userId: string): Promise<void>;
 }
 
+/** Sign-ups counted per client IP, shared by every replica. */
+export interface RegistrationThrottle {
+  /** Counts a sign-up from `ip`; the seconds to wait when that is one too many, else undefined. */
+  consume(ip: string): Promise<number | undefined>;
+}
+
 /** Sign-in attempts counted per email and per client IP, shared by every replica. */
 export interface LoginThrottle {
   /** Seconds to wait when this email or IP is throttled right now, else undefined. */

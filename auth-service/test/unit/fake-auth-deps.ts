@@ -13,13 +13,16 @@ export const PASSWORD = 'correct horse battery staple';
  * The throttle asks for 30 s once an email has `maxFailures` failures (an IP twice as many); `failures`
  * counts them by email and by IP. `trail` lists the deletions in order, `fail` makes one named step throw once.
  */
-export function fakeAuthDeps(options: { maxFailures?: number } = {}) {
+export function fakeAuthDeps(options: { maxFailures?: number; maxSignUps?: number } = {}) {
   const maxFailures = options.maxFailures ?? 3;
+  const maxSignUps = options.maxSignUps ?? 10;
   const users = new Map<string, UserRecord>();
   const tokens = new Map<string, RefreshTokenRecord>();
   /** Logins by family id; a family revoked without having been started (a login of the previous version) has no userId. */
   const families = new Map<string, { userId?: string; revoked: boolean }>();
   const failures = new Map<string, number>();
+  /** Sign-ups by client IP; the fake allows `maxSignUps` per IP. */
+  const signUps = new Map<string, number>();
   /** Whose turn it is to sign in, by email. */
   const turns = new Map<string, string>();
   const audits: Array<{ action: AuditAction; userId?: string; ip?: string }> = [];
@@ -107,6 +110,12 @@ export function fakeAuthDeps(options: { maxFailures?: number } = {}) {
         if (turns.get(email) === turnId) turns.delete(email);
       },
     },
+    registrations: {
+      consume: async (ip) => {
+        signUps.set(ip, (signUps.get(ip) ?? 0) + 1);
+        return signUps.get(ip)! > maxSignUps ? 3600 : undefined;
+      },
+    },
     events: {
       audit: (action, details) => void audits.push({ action, ...details }),
       userDeleted: async () => step('events.userDeleted'),
@@ -117,5 +126,5 @@ export function fakeAuthDeps(options: { maxFailures?: number } = {}) {
   const addUser = async (email = 'ada@example.com', name = 'Ada') =>
     deps.users.create({ email, name, passwordHash: await deps.passwords.hash(PASSWORD), createdAt: new Date('2026-01-01T00:00:00Z'), lastLoginAt: null });
 
-  return { deps, users, tokens, families, failures, turns, audits, trail, fail, hashParams, policyInputs, addUser };
+  return { deps, users, tokens, families, failures, turns, signUps, audits, trail, fail, hashParams, policyInputs, addUser };
 }

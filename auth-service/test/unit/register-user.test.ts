@@ -30,4 +30,13 @@ describe('registerUser (domain, with fakes)', () => {
     expect(fake.users.size).toBe(1);
     expect(fake.tokens.size).toBe(0);
   });
+
+  it('answers 429 past the sign-ups one network may make, before any password work, while another network still signs up', async () => {
+    const fake = fakeAuthDeps({ maxSignUps: 2 });
+    for (const name of ['one', 'two']) await registerUser(fake.deps, { email: `${name}@example.com`, name, password: PASSWORD }, CALLER);
+    const hash = jest.spyOn(fake.deps.passwords, 'hash');
+    await expect(registerUser(fake.deps, { email: 'three@example.com', name: 'three', password: PASSWORD }, CALLER)).rejects.toMatchObject({ status: 429, retryAfterSeconds: 3600 });
+    expect([hash.mock.calls.length, fake.policyInputs.length]).toEqual([0, 2]);
+    await expect(registerUser(fake.deps, { email: 'three@example.com', name: 'three', password: PASSWORD }, { ip: '198.51.100.7' })).resolves.toMatchObject({ user: { email: 'three@example.com' } });
+  });
 });

@@ -38,11 +38,12 @@ export class ApiClient {
     return http(method, `${this.baseUrl}${path}`, { ...options, headers });
   }
 
-  /** Registers a new user and returns its session; throws with the answer when that fails. */
-  async register(tag = 'user'): Promise<Session> {
+  /** Registers a new user (from `clientAddress`, when given, as the ingress would forward it) and returns its session; throws with the answer when that fails. */
+  async register(tag = 'user', clientAddress?: string): Promise<Session> {
     const email = uniqueEmail(tag);
     const password = strongPassword();
-    const result = await this.call('POST', '/api/auth/register', { body: { email, password, name: `System ${tag}` } });
+    const headers = clientAddress ? { 'x-forwarded-for': clientAddress } : undefined;
+    const result = await this.call('POST', '/api/auth/register', { body: { email, password, name: `System ${tag}` }, headers });
     const body = expectStatus(result, 201, 'register') as { user: { id: string }; accessToken: string; refreshToken: string };
     return { userId: body.user.id, email, password, accessToken: body.accessToken, refreshToken: body.refreshToken };
   }

@@ -9,6 +9,7 @@ import { startStack, STACK_SERVICES, type StackOptions, type StackServiceName, t
 export const LOAD_ENV: Record<string, string> = {
   RATE_LIMIT_ENABLED: 'false',
   LOGIN_MAX_FAILURES_PER_IP: '1000000',
+  REGISTRATIONS_PER_IP_PER_HOUR: '1000000',
   ACCESS_TOKEN_TTL_SECONDS: '3600',
 };
 
