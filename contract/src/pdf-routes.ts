@@ -38,7 +38,7 @@ export const pdfRoutes: PublicRoute[] = [
     path: '/api/projects/:id/pdf',
     service: 'pdf',
     auth: true,
-    summary: 'Start rendering the project as a PDF playbook (429 with Retry-After when the render queue is full)',
+    summary: 'Start rendering the project as a PDF playbook (429 with Retry-After when the render queue is full, or when the caller already has PDF_JOBS_PER_USER renders in progress)',
     request: { params: projectPdfParamsSchema },
     responses: {
       200: { description: 'An identical PDF is already stored: the finished job', schema: pdfJobSchema },
@@ -71,7 +71,7 @@ export const pdfRoutes: PublicRoute[] = [
     errors: [404],
     service: 'pdf',
     auth: true,
-    summary: 'Compatibility with the old backend: render and answer the PDF itself (202 with the job after the sync limit)',
+    summary: 'Compatibility with the old backend: render and answer the PDF itself (202 with the job after the sync limit; 429 as for POST /api/projects/:id/pdf)',
     request: { body: generatePdfBodySchema },
     responses: {
       200: pdfFile,

@@ -27,6 +27,8 @@ export const pdfConfigSchema = baseConfigSchema.extend({
   /** How long POST /api/generate-pdf waits for the PDF before answering 202 with the job. */
   PDF_SYNC_LIMIT_MS: envPositiveInt(60_000),
   PDF_RETENTION_DAYS: z.coerce.number().positive().default(7),
+  /** Jobs one user may have queued or rendering at once; one more is a 429 (one user cannot fill the shared queue). */
+  PDF_JOBS_PER_USER: envPositiveInt(3),
   PDF_SWEEP_INTERVAL_MS: envPositiveInt(3_600_000),
   /** Recently rendered PDFs kept in memory for fast repeated downloads (0 turns it off). */
   PDF_MEMORY_CACHE_MB: z.coerce.number().int().min(0).default(32),

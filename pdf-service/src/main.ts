@@ -4,6 +4,7 @@ import { openDatabase } from '@playbook/kit/mongo';
 import { ensureEventStream, tokenCheckOverNats } from '@playbook/kit/nats';
 import { createApp } from './app';
 import { pdfConfigSchema, type PdfConfig } from './config';
+import { createJobSlots } from './data/job-slots';
 import { createJobRepository } from './data/job-repository';
 import { createPdfFileStore } from './data/pdf-file-store';
 import type { RenderUseCaseDeps } from './domain/pdf-use-case-deps';
@@ -89,6 +90,8 @@ async function pdfDependencies(runtime: ServiceRuntime, config: PdfConfig): Prom
     jobs: await createJobRepository(runtime.mongo!.connection),
     files: await createPdfFileStore(nats, { retentionMs, memoryCacheBytes: config.PDF_MEMORY_CACHE_MB * 1024 * 1024 }),
     renderer,
+    jobSlots: createJobSlots(runtime.mongo!.connection),
+    maxJobsPerOwner: config.PDF_JOBS_PER_USER,
     metrics: pdfMetrics,
     logger,
     retentionMs,

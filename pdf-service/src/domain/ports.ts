@@ -48,6 +48,17 @@ export interface JobRepository {
   isFileReferenced(fileId: string): Promise<boolean>;
 }
 
+/**
+ * Each owner's numbered places for jobs in progress (queued or rendering); taking a free one is the one write
+ * the embedded database refuses atomically when it is taken (inserting a document with a chosen `_id`).
+ */
+export interface JobSlots {
+  /** Takes place `slot` of `ownerId` for `jobId`: `held` names the job that holds it when it was taken. */
+  claim(ownerId: string, slot: number, jobId: string): Promise<{ claimed: true } | { claimed: false; heldBy: string }>;
+  /** Frees place `slot` if `jobId` still holds it. */
+  free(ownerId: string, slot: number, jobId: string): Promise<void>;
+}
+
 export interface StoredPdf {
   /** The stored file's name: the PDF's cache key. */
   fileId: string;

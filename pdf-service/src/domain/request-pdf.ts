@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { TooManyRequestsError } from '@playbook/kit';
 import { pdfCacheKey, snapshotCacheKey } from './cache-key';
 import type { PdfJob } from './pdf-job';
 import type { PdfUseCaseDeps } from './pdf-use-case-deps';
@@ -14,6 +15,25 @@ const STALE_JOB_MS = 10 * 60 * 1000;
 
 const isStored = (job: PdfJob, now: number) => job.status === 'done' && job.expiresAt.getTime() > now;
 
+/** What a client is told to wait when all its places are taken: about one render's time. */
+const BUSY_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * Takes one of the owner's places for a new job. A place whose job finished, failed, vanished or went stale is
+ * freed and taken: places are never given back by the render path, so a crash cannot leak one.
+ */
+async function claimJobSlot(deps: PdfUseCaseDeps, ownerId: string, jobId: string): Promise<boolean> {
+  for (let slot = 0; slot < deps.maxJobsPerOwner; slot++) {
+    const first = await deps.jobSlots.claim(ownerId, slot, jobId);
+    if (first.claimed) return true;
+    const holder = await deps.jobs.find(first.heldBy);
+    if (holder && holder.status !== 'done' && holder.status !== 'failed' && Date.now() - holder.updatedAt.getTime() < STALE_JOB_MS) continue;
+    await deps.jobSlots.free(ownerId, slot, first.heldBy);
+    if ((await deps.jobSlots.claim(ownerId, slot, jobId)).claimed) return true;
+  }
+  return false;
+}
+
 function cachedOutcome(deps: PdfUseCaseDeps, job: PdfJob): PdfRequestOutcome {
   deps.metrics.cacheRequests.inc({ result: 'hit' });
   return { job, cached: true };
@@ -23,7 +43,8 @@ function cachedOutcome(deps: PdfUseCaseDeps, job: PdfJob): PdfRequestOutcome {
  * Starts (or finds) the PDF of a project for its owner. The cache key comes from (catalog, template, content
  * version, project): the versions alone are asked for first, so a stored PDF is served without the answers
  * ever being read; otherwise the snapshot comes from project-service, a render in progress is joined, or a
- * job goes to the work queue.
+ * job goes to the work queue — 429 when the owner already has `maxJobsPerOwner` jobs in progress, so one user
+ * cannot fill the queue everyone shares.
  */
 export async function requestPdf(deps: PdfUseCaseDeps, ownerId: string, projectId: string, requestId?: string): Promise<PdfRequestOutcome> {
   const version = await deps.fetchVersion(projectId, ownerId);
@@ -37,8 +58,12 @@ export async function requestPdf(deps: PdfUseCaseDeps, ownerId: string, projectI
   if (latest && isStored(latest, now)) return cachedOutcome(deps, latest);
   if (latest && latest.status !== 'done' && now - latest.updatedAt.getTime() < STALE_JOB_MS) return { job: latest, cached: false };
   deps.metrics.cacheRequests.inc({ result: 'miss' });
+  const jobId = randomUUID();
+  if (!(await claimJobSlot(deps, ownerId, jobId))) {
+    throw new TooManyRequestsError(BUSY_RETRY_AFTER_SECONDS, `${deps.maxJobsPerOwner} of your PDFs are being made already; retry when one is done`);
+  }
   const job = await deps.jobs.create({
-    jobId: randomUUID(),
+    jobId,
     projectId,
     ownerId,
     projectName: snapshot.project.name,

@@ -129,8 +129,21 @@ export function fakePdfDeps() {
     inc: (labels) => void counted.push(`${name} ${Object.values(labels).join(',')}`),
   });
 
+  const slots = new Map<string, string>();
   const deps: RenderUseCaseDeps = {
     jobs: jobRepository,
+    jobSlots: {
+      claim: async (ownerId, slot, jobId) => {
+        const held = slots.get(`${ownerId}#${slot}`);
+        if (held !== undefined) return { claimed: false, heldBy: held };
+        slots.set(`${ownerId}#${slot}`, jobId);
+        return { claimed: true };
+      },
+      free: async (ownerId, slot, jobId) => {
+        if (slots.get(`${ownerId}#${slot}`) === jobId) slots.delete(`${ownerId}#${slot}`);
+      },
+    },
+    maxJobsPerOwner: 3,
     files: fileStore,
     metrics: { jobs: counter('jobs'), cacheRequests: counter('cache') },
     logger: captured.logger,
@@ -166,5 +179,5 @@ export function fakePdfDeps() {
     return job;
   };
 
-  return { deps, jobs, files, projects, queued, announced, renders, counted, calls, failures, logs: captured.text, addJob };
+  return { deps, jobs, slots, files, projects, queued, announced, renders, counted, calls, failures, logs: captured.text, addJob };
 }

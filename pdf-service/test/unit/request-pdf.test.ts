@@ -82,4 +82,30 @@ describe('requestPdf (domain, with fakes)', () => {
     await expect(requestPdf(fake.deps, 'bob', 'p1')).rejects.toMatchObject({ status: 404 });
     expect(fake.jobs.size).toBe(0);
   });
+
+  it('answers 429 to an owner with 3 jobs in progress, while another owner still gets a job', async () => {
+    const fake = fakePdfDeps();
+    for (const id of ['p2', 'p3', 'p4']) fake.projects.set(id, snapshotOf(1, id));
+    fake.projects.set('b1', snapshotOf(1, 'b1', 'bob'));
+    for (const id of ['p1', 'p2', 'p3']) await expect(requestPdf(fake.deps, 'ana', id)).resolves.toMatchObject({ cached: false, job: { status: 'queued' } });
+    await expect(requestPdf(fake.deps, 'ana', 'p4')).rejects.toMatchObject({ status: 429, retryAfterSeconds: 5 });
+    expect(fake.queued).toHaveLength(3);
+    await expect(requestPdf(fake.deps, 'bob', 'b1')).resolves.toMatchObject({ cached: false });
+    // Joining a render in progress or a stored PDF needs no place.
+    await expect(requestPdf(fake.deps, 'ana', 'p1')).resolves.toMatchObject({ cached: false, job: { status: 'queued' } });
+  });
+
+  it('gives the place of a finished, failed or vanished job to the next one', async () => {
+    const fake = fakePdfDeps();
+    for (const id of ['p2', 'p3', 'p4']) fake.projects.set(id, snapshotOf(1, id));
+    const jobs = [];
+    for (const id of ['p1', 'p2', 'p3']) jobs.push((await requestPdf(fake.deps, 'ana', id)).job);
+    fake.jobs.get(jobs[1]!.jobId)!.status = 'done';
+    const next = await requestPdf(fake.deps, 'ana', 'p4');
+    expect(fake.slots.get('ana#1')).toBe(next.job.jobId);
+    fake.jobs.delete(jobs[0]!.jobId);
+    fake.projects.set('p4', snapshotOf(2, 'p4'));
+    const after = await requestPdf(fake.deps, 'ana', 'p4');
+    expect(fake.slots.get('ana#0')).toBe(after.job.jobId);
+  });
 });
