@@ -116,5 +116,10 @@ describe('project-service over NATS', () => {
     const survivor = await snapshot(kept.id, 'staying');
     expect(survivor.responses.map((answer) => answer.value)).toEqual(['still here']);
     expect((await service.as('staying').get(`/api/projects/${kept.id}`)).status).toBe(200);
+    // The deleted user's access token is still valid for minutes: it creates nothing that would outlive the account.
+    const late = await service.as('leaving').post('/api/projects', { name: 'After the deletion' });
+    expect(late.status).toBe(401);
+    expect(await late.json()).toMatchObject({ detail: 'The account no longer exists' });
+    expect((await service.as('staying').post('/api/projects', { name: 'Still welcome' })).status).toBe(201);
   });
 });

@@ -35,12 +35,15 @@ export interface ListedProject {
 export interface OwnerProjectsDocument {
   _id: string;
   projects: ListedProject[];
+  /** Set when the owner's account is deleted: the document stays, so no late request creates anything for it. */
+  deletedAt?: Date;
 }
 
 const ownerProjectsSchema = new Schema<OwnerProjectsDocument>(
   {
     _id: String,
     projects: [{ _id: false, id: { type: Schema.Types.ObjectId, required: true }, createdAt: { type: Date, required: true } }],
+    deletedAt: { type: Date },
   },
   { versionKey: false },
 );

@@ -71,8 +71,13 @@ export async function createProjectRepository(connection: Connection): Promise<P
       if (list) await owners.updateOne({ _id: ownerId }, { $set: { projects: list.projects.filter((listed) => listed.id.toHexString() !== id) } });
     },
 
-    async countOwned(ownerId) {
-      return (await owners.findOne({ _id: ownerId }).lean())?.projects.length ?? 0;
+    async ownerState(ownerId) {
+      const list = await owners.findOne({ _id: ownerId }).lean();
+      return { projects: list?.projects.length ?? 0, deleted: list?.deletedAt !== undefined };
+    },
+
+    async markOwnerDeleted(ownerId, at) {
+      await owners.updateOne({ _id: ownerId }, { $set: { deletedAt: at } }, { upsert: true });
     },
 
     // By `ownerId`, not the owner's list: deleting an account is rare, and must also find what an older
@@ -84,7 +89,7 @@ export async function createProjectRepository(connection: Connection): Promise<P
 
     async deleteOwnedBy(ownerId) {
       const result = await projects.deleteMany({ ownerId });
-      await owners.deleteOne({ _id: ownerId });
+      await owners.updateOne({ _id: ownerId }, { $set: { projects: [] } });
       return result.deletedCount;
     },
   };

@@ -1,4 +1,4 @@
-import { ConflictError } from '@playbook/kit';
+import { ConflictError, UnauthorizedError } from '@playbook/kit';
 import { decodeListCursor, encodeListCursor } from './list-cursor';
 import { withOwnerLock, withProjectLock } from './project-lock';
 import type { Project } from './ports';
@@ -11,10 +11,14 @@ export interface ProjectPage {
   nextCursor: string | null;
 }
 
-/** Creates a project owned by `ownerId`; 409 when the owner already keeps as many as one account may. */
+/**
+ * Creates a project owned by `ownerId`; 409 when the owner already keeps as many as one account may, 401 when
+ * the account was deleted (its access token may still be valid for a few minutes).
+ */
 export function createProject(deps: ProjectDeps, ownerId: string, input: { name: string; description?: string }): Promise<Project> {
   return withOwnerLock(deps, ownerId, async () => {
-    const owned = await deps.projects.countOwned(ownerId);
+    const { projects: owned, deleted } = await deps.projects.ownerState(ownerId);
+    if (deleted) throw new UnauthorizedError('The account no longer exists');
     if (owned >= deps.maxProjectsPerOwner) throw new ConflictError(`This account keeps ${owned} projects, the most it may; delete one to create another`);
     return deps.projects.create({ ownerId, name: input.name, description: input.description ?? '', now: deps.now() });
   });

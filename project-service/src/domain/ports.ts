@@ -58,8 +58,10 @@ export interface ProjectRepository {
   setContentVersion(id: string, contentVersion: number, now: Date): Promise<Project | undefined>;
   /** Removes the project and its place in the owner's list; the caller holds the owner's lock. */
   delete(project: Pick<Project, 'id' | 'ownerId'>): Promise<void>;
-  /** How many projects the owner's list holds. */
-  countOwned(ownerId: string): Promise<number>;
+  /** How many projects the owner's list holds, and whether the owner's account was deleted. */
+  ownerState(ownerId: string): Promise<{ projects: number; deleted: boolean }>;
+  /** Marks the owner's account deleted for good (idempotent); the caller holds the owner's lock. */
+  markOwnerDeleted(ownerId: string, at: Date): Promise<void>;
   listIdsOwnedBy(ownerId: string): Promise<string[]>;
   deleteOwnedBy(ownerId: string): Promise<number>;
 }

@@ -40,4 +40,12 @@ describe('deleteUserData (domain, with fakes)', () => {
     expect(await deleteUserData(fake.deps, 'ana')).toEqual({ projects: 1, answerSets: 0 });
     expect(fake.projects.size).toBe(0);
   });
+
+  it('refuses a new project of the deleted user afterwards (a token outlives its account), not of others', async () => {
+    const fake = fakeProjectDeps();
+    await deleteUserData(fake.deps, 'ana');
+    await expect(createProject(fake.deps, 'ana', { name: 'late' })).rejects.toMatchObject({ status: 401 });
+    expect(fake.projects.size).toBe(0);
+    await expect(createProject(fake.deps, 'bob', { name: 'fine' })).resolves.toMatchObject({ ownerId: 'bob' });
+  });
 });

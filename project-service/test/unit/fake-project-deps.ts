@@ -18,6 +18,7 @@ export function fakeProjectDeps() {
   const answerSets = new Map<string, AnswerSet>();
   const locks = new Map<string, ProjectLock>();
   const ownerLocks = new Map<string, ProjectLock>();
+  const deletedOwners = new Set<string>();
   const events: string[] = [];
   const captured = createCapturingLogger('fake');
   const copy = (project: Project | undefined) => (project ? { ...project } : undefined);
@@ -44,7 +45,8 @@ export function fakeProjectDeps() {
       update: async (id, changes, contentVersion, now) => change(id, { ...changes, contentVersion, updatedAt: now }),
       setContentVersion: async (id, contentVersion, now) => change(id, { contentVersion, updatedAt: now }),
       delete: async ({ id }) => void projects.delete(id),
-      countOwned: async (ownerId) => [...projects.values()].filter((project) => project.ownerId === ownerId).length,
+      ownerState: async (ownerId) => ({ projects: [...projects.values()].filter((project) => project.ownerId === ownerId).length, deleted: deletedOwners.has(ownerId) }),
+      markOwnerDeleted: async (ownerId) => void deletedOwners.add(ownerId),
       listIdsOwnedBy: async (ownerId) => [...projects.values()].filter((project) => project.ownerId === ownerId).map((project) => project.id),
       deleteOwnedBy: async (ownerId) => {
         const owned = [...projects.values()].filter((project) => project.ownerId === ownerId);
