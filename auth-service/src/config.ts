@@ -14,6 +14,8 @@ export const authConfigSchema = baseConfigSchema
     TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(1),
     ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(900),
     REFRESH_TOKEN_TTL_SECONDS: envPositiveInt(14 * 24 * 3600),
+    /** A login (its chain of refresh tokens) ends this long after the sign-in; refreshing does not extend it. */
+    LOGIN_MAX_AGE_SECONDS: envPositiveInt(30 * 24 * 3600),
     /** The signing key (EC P-256 private key, PEM); `\n` escapes are accepted for one-line env values. */
     JWT_PRIVATE_KEY: z.string().min(1).optional(),
     JWT_PRIVATE_KEY_FILE: z.string().min(1).optional(),

@@ -37,6 +37,7 @@ export const authService = defineService({
         audience: config.JWT_AUDIENCE,
         accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
         refreshTokenTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+        loginMaxAgeSeconds: config.LOGIN_MAX_AGE_SECONDS,
       }),
       throttle: await createLoginThrottle(mongo!.connection, {
         maxFailuresPerEmail: config.LOGIN_MAX_FAILURES_PER_EMAIL,

@@ -19,6 +19,7 @@ interface RefreshTokenDocument {
   userId: string;
   state: RefreshTokenState;
   expiresAt: Date;
+  loginStartedAt?: Date;
   createdAt: Date;
 }
 
@@ -31,6 +32,7 @@ const refreshTokenSchema = new Schema<RefreshTokenDocument>(
     state: { type: String, required: true, enum: ['active', 'spent', 'revoked'] },
     // A TTL index on expiresAt is added by createRefreshTokenRepository where the server supports it.
     expiresAt: { type: Date, required: true },
+    loginStartedAt: { type: Date },
     createdAt: { type: Date, required: true },
   },
   { collection: TOKENS, versionKey: false },
@@ -88,6 +90,7 @@ export async function createRefreshTokenRepository(connection: Connection, logge
     userId: doc.userId,
     state: doc.state,
     expiresAt: doc.expiresAt,
+    ...(doc.loginStartedAt ? { loginStartedAt: doc.loginStartedAt } : {}),
   });
 
   return {

@@ -12,17 +12,28 @@ export const toUserView = (user: UserRecord): UserView => ({
   lastLoginAt: user.lastLoginAt?.toISOString() ?? null,
 });
 
-/** A new access token and a refresh token in `familyId` (a new login when omitted). */
-export async function issueSession(deps: AuthDeps, user: UserRecord, loginFamilyId?: string): Promise<AuthSession> {
+/** The login a refresh continues: its family and when it began. */
+export interface ContinuedLogin {
+  familyId: string;
+  startedAt: Date;
+}
+
+/**
+ * A new access token and a refresh token, in the login `continued` (a new login when omitted). The refresh
+ * token expires after its TTL or when the login reaches its maximum age, whichever comes first.
+ */
+export async function issueSession(deps: AuthDeps, user: UserRecord, continued?: ContinuedLogin): Promise<AuthSession> {
   const { settings } = deps.tokens;
-  const familyId = loginFamilyId ?? randomUUID();
-  if (!loginFamilyId) await deps.refreshTokens.startFamily(familyId, user.id);
+  const now = Date.now();
+  const login = continued ?? { familyId: randomUUID(), startedAt: new Date(now) };
+  if (!continued) await deps.refreshTokens.startFamily(login.familyId, user.id);
   const refreshToken = newRefreshToken();
   await deps.refreshTokens.insert({
     tokenHash: hashRefreshToken(refreshToken),
-    familyId,
+    familyId: login.familyId,
     userId: user.id,
-    expiresAt: new Date(Date.now() + settings.refreshTokenTtlSeconds * 1000),
+    expiresAt: new Date(Math.min(now + settings.refreshTokenTtlSeconds * 1000, login.startedAt.getTime() + settings.loginMaxAgeSeconds * 1000)),
+    loginStartedAt: login.startedAt,
   });
   return {
     user: toUserView(user),

@@ -34,6 +34,8 @@ export interface RefreshTokenRecord {
   userId: string;
   state: RefreshTokenState;
   expiresAt: Date;
+  /** When the login began; rotation copies it, so no chain of refreshes outlives the login's maximum age. Absent on tokens of the previous version. */
+  loginStartedAt?: Date;
 }
 
 /** Every call but deleteForUser finds its documents by key, so a refresh costs the same however many tokens are stored. */

@@ -25,7 +25,8 @@ export async function refreshSession(deps: AuthDeps, refreshToken: string, calle
   }
   const user = await deps.users.findById(spent.userId);
   if (!user) throw new UnauthorizedError(INVALID_REFRESH);
-  const session = await issueSession(deps, user, spent.familyId);
+  // A token of the previous version does not know when its login began: its login counts from now.
+  const session = await issueSession(deps, user, { familyId: spent.familyId, startedAt: spent.loginStartedAt ?? new Date() });
   // Checked once the new token exists, so it also catches a replay that revoked the login meanwhile; a login
   // ended earlier (logout, a replay) is refused here too, and its new token dies with the family.
   if (await deps.refreshTokens.isFamilyRevoked(spent.familyId)) throw new UnauthorizedError(INVALID_REFRESH);

@@ -8,6 +8,8 @@ export interface TokenSettings {
   audience: string;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
+  /** A login ends this long after it began, however often its tokens were refreshed. */
+  loginMaxAgeSeconds: number;
 }
 
 export interface TokenIssuer {

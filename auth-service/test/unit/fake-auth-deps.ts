@@ -92,7 +92,7 @@ export function fakeAuthDeps(options: { maxFailures?: number; maxSignUps?: numbe
       },
     },
     tokens: {
-      settings: { issuer: 'playbook-auth', audience: 'playbook-api', accessTokenTtlSeconds: 900, refreshTokenTtlSeconds: 3600 },
+      settings: { issuer: 'playbook-auth', audience: 'playbook-api', accessTokenTtlSeconds: 900, refreshTokenTtlSeconds: 3600, loginMaxAgeSeconds: 4 * 3600 },
       signAccessToken: (user) => `access-token-of-${user.id}`,
     },
     throttle: {

@@ -22,8 +22,17 @@ describe('issueSession (domain, with fakes)', () => {
   it('keeps the family it is given (a refresh continues the same login)', async () => {
     const fake = fakeAuthDeps();
     const user = await fake.addUser();
-    const session = await issueSession(fake.deps, user, 'family-1');
-    expect(fake.tokens.get(hashRefreshToken(session.refreshToken))?.familyId).toBe('family-1');
+    const startedAt = new Date(Date.now() - 60_000);
+    const session = await issueSession(fake.deps, user, { familyId: 'family-1', startedAt });
+    expect(fake.tokens.get(hashRefreshToken(session.refreshToken))).toMatchObject({ familyId: 'family-1', loginStartedAt: startedAt });
     expect(fake.families.size).toBe(0); // no new login started
+  });
+
+  it('ends the refresh token with the login: a login near its maximum age gets a token that expires with it', async () => {
+    const fake = fakeAuthDeps(); // refresh tokens live 1 h, logins 4 h
+    const user = await fake.addUser();
+    const startedAt = new Date(Date.now() - (4 * 3600 - 600) * 1000); // 10 minutes of the login left
+    const session = await issueSession(fake.deps, user, { familyId: 'old-login', startedAt });
+    expect(fake.tokens.get(hashRefreshToken(session.refreshToken))?.expiresAt.getTime()).toBe(startedAt.getTime() + 4 * 3600 * 1000);
   });
 });

@@ -1,4 +1,5 @@
 import { issueSession } from '../../src/domain/issue-session';
+import { hashRefreshToken } from '../../src/domain/token-issuer';
 import { refreshSession } from '../../src/domain/refresh-session';
 import { CALLER, fakeAuthDeps } from './fake-auth-deps';
 
@@ -78,5 +79,18 @@ describe('refreshSession (domain, with fakes)', () => {
     await expect(refreshSession(fake.deps, session.refreshToken, CALLER)).rejects.toMatchObject({ status: 401 });
     await expect(refreshSession(fake.deps, next.refreshToken, CALLER)).rejects.toMatchObject({ status: 401 });
     expect([...fake.families.values()]).toEqual([{ revoked: true }]);
+  });
+
+  it('keeps the login\'s start through every rotation, so refreshing never extends a login past its maximum age', async () => {
+    const { fake, session } = await signedIn(); // refresh tokens live 1 h, logins 4 h
+    const startedAt = fake.tokens.get(hashRefreshToken(session.refreshToken))!.loginStartedAt!;
+    let current = session.refreshToken;
+    for (let i = 0; i < 3; i++) current = (await refreshSession(fake.deps, current, CALLER)).refreshToken;
+    expect(fake.tokens.get(hashRefreshToken(current))?.loginStartedAt).toEqual(startedAt);
+    const newest = fake.tokens.get(hashRefreshToken(current))!;
+    newest.loginStartedAt = new Date(startedAt.getTime() - 4 * 3600 * 1000); // as if it began 4 h earlier
+    const last = (await refreshSession(fake.deps, current, CALLER)).refreshToken;
+    expect(fake.tokens.get(hashRefreshToken(last))!.expiresAt.getTime()).toBeLessThanOrEqual(Date.now());
+    await expect(refreshSession(fake.deps, last, CALLER)).rejects.toMatchObject({ status: 401 });
   });
 });

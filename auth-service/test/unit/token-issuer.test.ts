@@ -3,7 +3,7 @@ import jwt from 'jsonwebtoken';
 import { createKeyRing } from '../../src/domain/key-ring';
 import { createTokenIssuer, hashRefreshToken, newRefreshToken } from '../../src/domain/token-issuer';
 
-const settings = { issuer: 'playbook-auth', audience: 'playbook-api', accessTokenTtlSeconds: 900, refreshTokenTtlSeconds: 3600 };
+const settings = { issuer: 'playbook-auth', audience: 'playbook-api', accessTokenTtlSeconds: 900, refreshTokenTtlSeconds: 3600, loginMaxAgeSeconds: 7200 };
 const ring = createKeyRing({ privateKeyPem: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }) as string });
 
 describe('token issuer (domain)', () => {
