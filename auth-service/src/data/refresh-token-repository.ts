@@ -1,6 +1,6 @@
 import { Schema, trusted, type Connection } from 'mongoose';
 import type { Logger } from '@playbook/kit';
-import type { RefreshTokenRecord, RefreshTokenRepository, RefreshTokenState } from '../domain/ports';
+import type { RefreshTokenRecord, RefreshTokenRepository } from '../domain/ports';
 import { createRefreshFamilyStore } from './refresh-family-store';
 import { ensureTtlIndex } from './indexes';
 
@@ -12,14 +12,8 @@ const DUPLICATE_KEY = 11000;
  * `_id` is the token hash. Tokens stored by the previous version have an ObjectId `_id` and are found by
  * `tokenHash`, which every token keeps: that version's unique index on it must hold for new tokens too.
  */
-interface RefreshTokenDocument {
+interface RefreshTokenDocument extends RefreshTokenRecord {
   _id: unknown;
-  tokenHash: string;
-  familyId: string;
-  userId: string;
-  state: RefreshTokenState;
-  expiresAt: Date;
-  loginStartedAt?: Date;
   createdAt: Date;
 }
 
