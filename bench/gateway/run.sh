@@ -9,10 +9,13 @@
 # remembered when it comes round again and every request through the checking gateway verifies its
 # signature (each wrk run resumes where the previous run against the same target stopped, so warm-up and
 # rounds never replay fresh tokens). TOKENS=1 measures the other end: one token, verified once, then a cache hit.
-# Rounds interleave the four targets (every other round in reverse order), so a change in machine load hits
+# Rounds interleave the targets (every other round in reverse order), so a change in machine load hits
 # them alike; the summary takes each target's median over the rounds. Beside the rates, each run records the
 # CPU time the server under test used per request (nginx: master and worker), a measure of its own cost that
 # a busy machine distorts far less than req/s.
+# BASELINE=/path/to/another/build/main.js adds that gateway build as two more targets (token checked and
+# GATEWAY_AUTH=off) in the same interleaved rounds: a before/after comparison under the same load. A build
+# outside this tree finds this tree's packages through NODE_PATH.
 set -euo pipefail
 DURATION=${1:-5s}
 CONNECTIONS=${2:-50}
@@ -20,6 +23,7 @@ ROUNDS=${3:-5}
 SERVER_CPU=${SERVER_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
 TOKENS=${TOKENS:-20000}
+BASELINE=${BASELINE:-}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 HERE="$ROOT/bench/gateway"
 TMP=$(mktemp -d)
@@ -68,12 +72,21 @@ GW_ON_PID=$!
 # shellcheck disable=SC2046
 start env $(gateway_env "$GW_OFF_PORT" off) taskset -c "$SERVER_CPU" node "$ROOT/gateway/dist/main.js"
 GW_OFF_PID=$!
+if [ -n "$BASELINE" ]; then
+  BASE_ON_PORT=$(free_port); BASE_OFF_PORT=$(free_port)
+  # shellcheck disable=SC2046
+  start env $(gateway_env "$BASE_ON_PORT" on) NODE_PATH="$ROOT/node_modules" taskset -c "$SERVER_CPU" node "$BASELINE"
+  BASE_ON_PID=$!
+  # shellcheck disable=SC2046
+  start env $(gateway_env "$BASE_OFF_PORT" off) NODE_PATH="$ROOT/node_modules" taskset -c "$SERVER_CPU" node "$BASELINE"
+  BASE_OFF_PID=$!
+fi
 
 mkdir -p "$TMP/nginx/tmp"
 sed -e "s/@NGINX_PORT@/$NGINX_PORT/" -e "s/@UPSTREAM_PORT@/$UPSTREAM_PORT/" "$HERE/nginx.conf" >"$TMP/nginx/nginx.conf"
 start taskset -c "$SERVER_CPU" nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf"
 NGINX_PID=$!
-for port in "$UPSTREAM_PORT" "$GW_ON_PORT" "$GW_OFF_PORT" "$NGINX_PORT"; do wait_port "$port"; done
+for port in "$UPSTREAM_PORT" "$GW_ON_PORT" "$GW_OFF_PORT" "$NGINX_PORT" ${BASELINE:+"$BASE_ON_PORT" "$BASE_OFF_PORT"}; do wait_port "$port"; done
 
 PATH_UNDER_TEST=/api/auth/me
 for TOKEN in "$(head -n1 "$TMP/tokens.txt")" "$(tail -n1 "$TMP/tokens.txt")"; do
@@ -115,8 +128,9 @@ echo
 echo '| round | target | req/s | p50 | p99 | server CPU µs/request | errors |'
 echo '|---|---|---|---|---|---|---|'
 TARGETS=("gateway, token checked|$GW_ON_PORT|$GW_ON_PID" "gateway, GATEWAY_AUTH=off|$GW_OFF_PORT|$GW_OFF_PID" "service directly|$UPSTREAM_PORT|$UPSTREAM_PID" "nginx proxy|$NGINX_PORT|$NGINX_PID")
+[ -n "$BASELINE" ] && TARGETS+=("baseline, token checked|$BASE_ON_PORT|$BASE_ON_PID" "baseline, GATEWAY_AUTH=off|$BASE_OFF_PORT|$BASE_OFF_PID")
 for round in $(seq 1 "$ROUNDS"); do
-  order=(0 1 2 3); [ $((round % 2)) -eq 0 ] && order=(3 2 1 0)
+  mapfile -t order < <(seq 0 $((${#TARGETS[@]} - 1))); [ $((round % 2)) -eq 0 ] && mapfile -t order < <(seq $((${#TARGETS[@]} - 1)) -1 0)
   for i in "${order[@]}"; do IFS='|' read -r name port pid <<<"${TARGETS[$i]}"; run "$name" "$port" "$pid"; done
 done
 echo

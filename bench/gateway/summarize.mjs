@@ -34,6 +34,11 @@ console.log(`auth on / auth off throughput: ${(on.rps / off.rps).toFixed(2)} (ta
 console.log(`auth on / nginx throughput: ${((on.rps / nginx.rps) * 100).toFixed(1)} % (target >= 15 %)`);
 console.log(`p99 auth on / auth off: ${(on.p99 / off.p99).toFixed(2)} (target <= 1.20)`);
 console.log(`server CPU per request: auth off / auth on ${(off.cpu / on.cpu).toFixed(2)}, nginx / auth on ${((nginx.cpu / on.cpu) * 100).toFixed(1)} % (the throughput ratios if CPU were the only limit)`);
+const baseOn = m['baseline, token checked'];
+const baseOff = m['baseline, GATEWAY_AUTH=off'];
+if (baseOn && baseOff) {
+  console.log(`baseline: auth on / auth off ${(baseOn.rps / baseOff.rps).toFixed(2)}, auth on / nginx ${((baseOn.rps / nginx.rps) * 100).toFixed(1)} %, CPU per request auth off / auth on ${(baseOff.cpu / baseOn.cpu).toFixed(2)}, nginx / auth on ${((nginx.cpu / baseOn.cpu) * 100).toFixed(1)} %`);
+}
 const failing = Object.entries(m).filter(([, value]) => value.failed > 0);
 if (failing.length) {
   console.log(`\nNOT VALID: failed requests on ${failing.map(([target, value]) => `${target} (${value.failed})`).join(', ')}`);

@@ -93,6 +93,29 @@ describe('gateway proxy: limits and failing services', () => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
+  it('answers 503 to a client that sent a body when the service drops the connection before answering', async () => {
+    const response = await fetch(`${gateway.url}/api/projects`, { method: 'POST', body: '{"name":"dropped"}', headers: { ...auth(), 'x-test-drop-after-ms': '100' } });
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({ status: 503, detail: 'The project service is unavailable' });
+  });
+
+  it('logs a client that left before the answer as 499 when the service then drops the connection, and stays up', async () => {
+    const requestId = 'req-left-00001';
+    const leaving = new AbortController();
+    const request = fetch(`${gateway.url}/api/projects`, {
+      method: 'POST',
+      body: '{"name":"left"}',
+      headers: { ...auth(), 'x-request-id': requestId, 'x-test-drop-after-ms': '300' },
+      signal: leaving.signal,
+    });
+    setTimeout(() => leaving.abort(), 100);
+    await expect(request).rejects.toThrow();
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const lines = gateway.logs.lines().filter((entry) => entry.requestId === requestId).map((entry) => String(entry.message));
+    expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/^POST \/api\/projects \(499\)/)]));
+    expect((await fetch(`${gateway.url}/api/projects/p-4`, { headers: auth() })).status).toBe(200);
+  });
+
   it('logs the failure with the request id and counts it under the route', async () => {
     const requestId = 'req-failure-0001';
     await fetch(`${gateway.url}/api/auth/me`, { headers: { ...auth(), 'x-request-id': requestId } });

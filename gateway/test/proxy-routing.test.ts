@@ -1,5 +1,6 @@
-import { Agent } from 'node:http';
+import { Agent, request } from 'node:http';
 import { publicRoutes, type PublicRoute } from '@playbook/contract';
+import { patternBytes } from './support/fake-upstream';
 import { rawRequest } from './support/raw-request';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 
@@ -85,6 +86,34 @@ describe('gateway proxy: routing and headers', () => {
     expect(seen.bodyBytes).toBe(18);
     expect(seen.headers.connection).not.toBe('close');
     expect(gateway.upstreams.project.connections()).toBe(connectionsBefore);
+  });
+
+  it('passes a body sent with Expect: 100-continue on', async () => {
+    const response = await rawRequest(`${gateway.url}/api/projects`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', expect: '100-continue', 'content-length': 13 },
+      chunks: [Buffer.from('{"name":"go"}')],
+    });
+    expect(response.status).toBe(200);
+    expect(response.json()).toMatchObject({ method: 'POST', bodyBytes: 13 });
+  });
+
+  it('streams a 4 MiB answer intact to a client that reads slowly', async () => {
+    const size = 4 * 1024 * 1024;
+    const received = await new Promise<Buffer>((resolve, reject) => {
+      const req = request(`${gateway.url}/api/projects/p-big`, { headers: { authorization: `Bearer ${token}`, 'x-test-answer-bytes': String(size) } }, (res) => {
+        const parts: Buffer[] = [];
+        res.pause();
+        setTimeout(() => res.resume(), 300); // the gateway's socket to the client fills up meanwhile
+        res.on('data', (chunk: Buffer) => parts.push(chunk));
+        res.on('end', () => resolve(Buffer.concat(parts)));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(received.length).toBe(size);
+    expect(received.equals(patternBytes(size))).toBe(true);
   });
 
   it('answers unknown /api paths with 404 and TRACE or an unlisted method with 405, as problem+json', async () => {

@@ -11,7 +11,7 @@ const DRAIN_LIMIT_BYTES = 16 * 1024 * 1024;
 
 /**
  * Refuses a declared body over the limit before anything is sent on. Chunked bodies declare no length; the
- * proxy counts those as they stream (ProxyExchange.watchBody) and closes the connection on its 413.
+ * proxy counts those as they stream (ProxyExchange.countedBody) and closes the connection on its 413.
  */
 export function bodyLimitMiddleware(limitBytes: number): Koa.Middleware {
   return async function bodyLimitMiddleware(ctx, next) {

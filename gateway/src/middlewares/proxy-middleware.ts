@@ -1,8 +1,9 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import { type PublicRoute } from '@playbook/contract';
 import { REQUEST_ID_HEADER } from '@playbook/kit';
 import type Koa from 'koa';
-import { dropHopByHopRequestHeaders, endToEndResponseHeaders } from '../proxy/hop-by-hop-headers';
+import { dropHopByHopRequestHeaders, isEndToEndResponseHeader } from '../proxy/hop-by-hop-headers';
+import type { ProxyExchange } from '../proxy/proxy-exchange';
 import type { UpstreamDuration } from '../proxy/upstream-metrics';
 import type { UpstreamProxy } from '../proxy/upstream-proxy';
 
@@ -13,43 +14,22 @@ export interface ProxyRouteOptions {
   duration: UpstreamDuration;
 }
 
-const NO_BODY_STATUSES = new Set([204, 205, 304]);
-
 /**
  * Writes the service's answer behind the headers the gateway set (security, CORS, request id, limits). The
- * body is piped straight to the client rather than handed to Koa: Koa's stream.pipeline costs an
- * AbortController per response, a measurable share of a proxy hop (bench/gateway). A client that goes
- * away mid-answer releases the service's connection.
+ * body goes straight from the exchange to the client rather than through Koa: Koa's stream.pipeline costs an
+ * AbortController per response, a measurable share of a proxy hop (bench/gateway).
  */
-function answerWith(ctx: Koa.Context, response: IncomingMessage, idleTimeoutMs: number): void {
-  ctx.status = response.statusCode ?? 502;
-  for (const [name, value] of endToEndResponseHeaders(response.headers)) {
+function answerWith(ctx: Koa.Context, statusCode: number, headers: IncomingHttpHeaders, exchange: ProxyExchange): void {
+  ctx.status = statusCode;
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined || !isEndToEndResponseHeader(name, headers)) continue;
     if (name === 'vary') ctx.vary(String(value)); // keeps the gateway's own `Vary: Origin` (CORS)
     else ctx.set(name, value);
   }
-  const res = ctx.res;
   ctx.respond = false;
-  res.writeHead(ctx.status);
-  if (ctx.method === 'HEAD' || NO_BODY_STATUSES.has(ctx.status)) {
-    response.resume();
-    res.end();
-    return;
-  }
-  // A service that stalls mid-answer must not hold the client forever: idle longer than the row's timeout
-  // ends both sides. The agent resets the socket's timeout when the connection goes back to the pool.
-  const socket = response.socket;
-  const onStall = () => {
-    response.destroy();
-    res.destroy();
-  };
-  socket.setTimeout(idleTimeoutMs);
-  socket.once('timeout', onStall);
-  response.once('end', () => socket.off('timeout', onStall));
-  res.once('close', () => {
-    socket.off('timeout', onStall);
-    if (!response.complete) response.destroy();
-  });
-  response.pipe(res);
+  ctx.res.writeHead(statusCode);
+  exchange.answer(ctx.res);
 }
 
 /**
@@ -72,9 +52,9 @@ export function proxyMiddleware(route: PublicRoute, options: ProxyRouteOptions):
     const stopTimer = options.duration.startTimer({ route: route.path, method: ctx.method, upstream: options.upstream.service });
     let status = 500;
     try {
-      const response = await options.upstream.forward(ctx.req, { timeoutMs: options.timeoutMs, bodyLimitBytes: options.bodyLimitBytes });
-      status = response.statusCode ?? 502;
-      answerWith(ctx, response, options.timeoutMs);
+      const { exchange, statusCode, headers } = await options.upstream.forward(ctx.req, ctx.res, { timeoutMs: options.timeoutMs, bodyLimitBytes: options.bodyLimitBytes });
+      status = statusCode;
+      answerWith(ctx, statusCode, headers, exchange);
     } catch (error) {
       status = (error as { status?: number }).status ?? 500;
       throw error;

@@ -8,15 +8,14 @@ import type { IncomingHttpHeaders } from 'node:http';
  */
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'upgrade'];
 
-/** Removes hop-by-hop request headers in place before the request is sent on (Transfer-Encoding stays: it frames the body). */
+/** Removes hop-by-hop request headers in place before the request is sent on (Transfer-Encoding: see UpstreamProxy). */
 export function dropHopByHopRequestHeaders(headers: IncomingHttpHeaders): void {
   for (const name of HOP_BY_HOP) delete headers[name];
 }
 
-/** The service's response headers a client may see; Transfer-Encoding is left to the gateway's own server. */
-export function endToEndResponseHeaders(headers: IncomingHttpHeaders): Array<[string, string | string[]]> {
-  const named = new Set(String(headers.connection ?? '').toLowerCase().split(',').map((name) => name.trim()));
-  return Object.entries(headers).filter(
-    (entry): entry is [string, string | string[]] => entry[1] !== undefined && !HOP_BY_HOP.includes(entry[0]) && entry[0] !== 'transfer-encoding' && !named.has(entry[0]),
-  );
+/** Whether a response header of the service is for the client; Transfer-Encoding is left to the gateway's own server. */
+export function isEndToEndResponseHeader(name: string, headers: IncomingHttpHeaders): boolean {
+  if (HOP_BY_HOP.includes(name) || name === 'transfer-encoding') return false;
+  const connection = headers.connection;
+  return connection === undefined || !String(connection).toLowerCase().split(',').some((named) => named.trim() === name);
 }

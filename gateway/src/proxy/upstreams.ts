@@ -18,6 +18,6 @@ export function createUpstreams(config: GatewayConfig): Upstreams {
   return Object.fromEntries(UPSTREAMS.map((service) => [service.name, proxyTo(service.name)])) as Upstreams;
 }
 
-export function closeUpstreams(upstreams: Upstreams): void {
-  for (const upstream of Object.values(upstreams)) upstream.close();
+export async function closeUpstreams(upstreams: Upstreams): Promise<void> {
+  await Promise.all(Object.values(upstreams).map((upstream) => upstream.close()));
 }
