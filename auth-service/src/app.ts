@@ -1,4 +1,6 @@
+import { REVOCATION_FEED } from '@playbook/contract';
 import { createServiceApp, type ServiceRuntime } from '@playbook/kit';
+import { revocationsOverNats } from '@playbook/kit/nats';
 import type Koa from 'koa';
 import type { AuthConfig } from './config';
 import type { AuthDeps } from './domain/auth-deps';
@@ -21,7 +23,7 @@ export function createApp({ runtime, config, deps, keyRing }: AuthAppDeps): Koa 
     bodyLimit: '16kb',
     trustedProxyHops: config.TRUSTED_PROXY_HOPS,
   });
-  const router = authRoutes({ deps, keyRing });
+  const router = authRoutes({ deps, keyRing, revocations: revocationsOverNats(runtime, REVOCATION_FEED) });
   app.use(router.routes()).use(router.allowedMethods());
   return app;
 }

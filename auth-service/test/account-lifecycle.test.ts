@@ -42,19 +42,26 @@ describe('account lifecycle: audit trail, deletion event, nothing secret in the 
     await call('POST', 'login', { email: registered.user.email, password: `${password}-wrong` });
     const login = (await (await call('POST', 'login', { email: registered.user.email, password })).json()) as { accessToken: string; refreshToken: string };
     const refreshed = (await (await call('POST', 'refresh', { refreshToken: login.refreshToken })).json()) as { accessToken: string; refreshToken: string };
-    await call('POST', 'refresh', { refreshToken: login.refreshToken });
+    await call('POST', 'refresh', { refreshToken: login.refreshToken }); // a replay: that whole login ends
+    let replayedLogin = 0;
+    for (let i = 0; i < 100 && replayedLogin !== 401; i += 1) {
+      replayedLogin = (await call('GET', 'me', undefined, refreshed.accessToken)).status;
+      if (replayedLogin !== 401) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(replayedLogin).toBe(401); // its access tokens are refused too, once the revocation is announced
     expect((await call('POST', 'logout', { refreshToken: registered.refreshToken }, registered.accessToken)).status).toBe(204);
+    const current = (await (await call('POST', 'login', { email: registered.user.email, password })).json()) as { accessToken: string };
 
-    const wrong = await call('DELETE', 'me', { password: `${password}-nope` }, refreshed.accessToken);
+    const wrong = await call('DELETE', 'me', { password: `${password}-nope` }, current.accessToken);
     expect(wrong.status).toBe(401);
-    expect((await call('GET', 'me', undefined, refreshed.accessToken)).status).toBe(200);
-    expect((await call('DELETE', 'me', { password }, refreshed.accessToken)).status).toBe(204);
+    expect((await call('GET', 'me', undefined, current.accessToken)).status).toBe(200);
+    expect((await call('DELETE', 'me', { password }, current.accessToken)).status).toBe(204);
 
     expect(await eventually(() => events.some((event) => event.subject === 'auth.v1.user.deleted'))).toBe(true);
     const deleted = events.find((event) => event.subject === 'auth.v1.user.deleted');
     expect(userDeletedEventSchema.parse(deleted?.data).userId).toBe(userId);
 
-    const expected = ['register', 'login.failure', 'login.success', 'refresh', 'refresh.reuse_detected', 'logout', 'account.deleted'];
+    const expected = ['register', 'login.failure', 'login.success', 'refresh', 'refresh.reuse_detected', 'logout', 'login.success', 'account.deleted'];
     expect(await eventually(() => events.filter((event) => event.subject === 'auth.v1.audit').length >= expected.length)).toBe(true);
     const audits = events.filter((event) => event.subject === 'auth.v1.audit').map((event) => auditEventSchema.parse(event.data));
     expect(audits.map((audit) => audit.action)).toEqual(expected);
@@ -62,11 +69,11 @@ describe('account lifecycle: audit trail, deletion event, nothing secret in the 
 
     // The account is gone: its password no longer signs in and its still-unexpired token finds no user.
     expect((await call('POST', 'login', { email: registered.user.email, password })).status).toBe(401);
-    expect((await call('GET', 'me', undefined, refreshed.accessToken)).status).toBe(401);
+    expect((await call('GET', 'me', undefined, current.accessToken)).status).toBe(401);
 
     const logs = auth.logs();
     expect(logs).toContain('audit account.deleted');
-    for (const secret of [password, registered.accessToken, registered.refreshToken, login.accessToken, login.refreshToken, refreshed.accessToken, refreshed.refreshToken]) {
+    for (const secret of [password, registered.accessToken, registered.refreshToken, login.accessToken, login.refreshToken, refreshed.accessToken, refreshed.refreshToken, current.accessToken]) {
       expect(logs).not.toContain(secret);
     }
   });

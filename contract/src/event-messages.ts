@@ -1,3 +1,4 @@
+import type { RevocationFeed } from '@playbook/kit/nats';
 import { z } from 'zod';
 import { playbookCatalogSchema } from './playbook/catalog-types';
 
@@ -15,6 +16,32 @@ export const JWKS_SUBJECT = 'auth.v1.jwks.get';
 export const USER_DELETED_SUBJECT = 'auth.v1.user.deleted';
 export const userDeletedEventSchema = z.object({ userId: z.string().min(1), deletedAt: z.iso.datetime() });
 export type UserDeletedEvent = z.infer<typeof userDeletedEventSchema>;
+
+/** A login ended (logout, a replayed refresh token): every access token of that session is refused from now on. */
+export const SESSION_REVOKED_SUBJECT = 'auth.v1.user.session-revoked';
+export const sessionRevokedEventSchema = z.object({ userId: z.string().min(1), sessionId: z.string().min(1), revokedAt: z.iso.datetime() });
+export type SessionRevokedEvent = z.infer<typeof sessionRevokedEventSchema>;
+
+/** Longer than any access token lives (at most 3600 s, plus the verifiers' 30 s leeway): how far back a revocation matters. */
+const REVOCATION_KEEP_SECONDS = 3_700;
+const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+
+/**
+ * The events that revoke access tokens, for every verifier: an ended session refuses its tokens, a deleted
+ * account every token issued up to its deletion.
+ */
+export const REVOCATION_FEED: RevocationFeed = {
+  subjects: [SESSION_REVOKED_SUBJECT, USER_DELETED_SUBJECT],
+  keepSeconds: REVOCATION_KEEP_SECONDS,
+  toRevocation: (subject, data) => {
+    if (subject === SESSION_REVOKED_SUBJECT) {
+      const event = sessionRevokedEventSchema.safeParse(data);
+      return event.success ? { userId: event.data.userId, sessionId: event.data.sessionId, atSeconds: epochSeconds(event.data.revokedAt) } : undefined;
+    }
+    const event = userDeletedEventSchema.safeParse(data);
+    return event.success ? { userId: event.data.userId, atSeconds: epochSeconds(event.data.deletedAt) } : undefined;
+  },
+};
 
 export const AUDIT_SUBJECT = 'auth.v1.audit';
 export const auditEventSchema = z.object({

@@ -1,4 +1,4 @@
-import { publicRoutes, type PublicRoute, JWKS_SUBJECT } from '@playbook/contract';
+import { publicRoutes, type PublicRoute, JWKS_SUBJECT, REVOCATION_FEED } from '@playbook/contract';
 import { createServiceApp, type ServiceRuntime } from '@playbook/kit';
 import { tokenCheckOverNats } from '@playbook/kit/nats';
 import type Koa from 'koa';
@@ -47,7 +47,7 @@ export function createApp(runtime: ServiceRuntime, config: GatewayConfig, deps: 
     handlers,
     auth:
       config.GATEWAY_AUTH === 'on'
-        ? tokenCheckOverNats(runtime, JWKS_SUBJECT)
+        ? tokenCheckOverNats(runtime, JWKS_SUBJECT, REVOCATION_FEED)
         : undefined,
     userRateLimit: limits
       ? rateLimitMiddleware({ name: 'user', points: config.RATE_LIMIT_PER_USER, windowSeconds: window, keyOf: (ctx) => ctx.state.user?.id })

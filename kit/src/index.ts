@@ -25,5 +25,6 @@ export { defineService, type BackgroundPart, type DefinedService, type Running, 
 
 export * from './auth/access-token';
 export { authMiddleware, type AuthMiddlewareOptions } from './auth/auth-middleware';
+export { RevocationList, type Revocation, type RevocableClaims } from './auth/revocations';
 export { AccessTokenRejectedError, verifyAccessToken, type AccessTokenRejection, type AccessTokenVerifierOptions } from './auth/access-token-verifier';
 export { createJwksKeyStore, type KeyStore } from './auth/jwks-key-store';

@@ -7,4 +7,5 @@ export { decodeJson, encodeJson, parseMessage, requestIdHeaders, requestIdOf, ty
 export { consumeEvents, ensureEventStream, publishEvent, EVENT_STREAM } from './nats/jetstream-events';
 export { consumeMessages, type ConsumeMessagesOptions, type MessageConsumer } from './nats/jetstream-consumer';
 export { ensureStream, openObjectStore } from './nats/jetstream-streams';
-export { createNatsKeyStore, tokenCheckOverNats } from './nats/token-check';
+export { createNatsKeyStore, revocationsOverNats, tokenCheckOverNats } from './nats/token-check';
+export type { RevocationFeed } from './nats/revocation-feed';

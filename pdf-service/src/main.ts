@@ -1,4 +1,4 @@
-import { EVENT_STREAM_SUBJECTS, JWKS_SUBJECT } from '@playbook/contract';
+import { EVENT_STREAM_SUBJECTS, JWKS_SUBJECT, REVOCATION_FEED } from '@playbook/contract';
 import { defineService, type ServiceRuntime, type StartedService } from '@playbook/kit';
 import { openDatabase } from '@playbook/kit/mongo';
 import { ensureEventStream, tokenCheckOverNats } from '@playbook/kit/nats';
@@ -56,7 +56,7 @@ export const pdfService = defineService({
     }],
   ],
   http: ({ runtime, config, deps }) =>
-    createApp(runtime, { useCases: deps.useCases, waiter: deps.waiter, requireUser: tokenCheckOverNats(runtime, JWKS_SUBJECT), syncLimitMs: config.PDF_SYNC_LIMIT_MS }),
+    createApp(runtime, { useCases: deps.useCases, waiter: deps.waiter, requireUser: tokenCheckOverNats(runtime, JWKS_SUBJECT, REVOCATION_FEED), syncLimitMs: config.PDF_SYNC_LIMIT_MS }),
   stop: ({ deps }) => [
     ['job waiter', async () => deps.waiter.close()],
     ['work queue watch', () => deps.queue.stop()],

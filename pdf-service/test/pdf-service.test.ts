@@ -224,7 +224,10 @@ describe('pdf-service with real NATS, project-service, database and Chromium', (
     const carol = stack.tokenFor('carol');
     const deletedUser = await print(carol, 'Deleted user');
     await publishEvent(stack.nats, USER_DELETED_SUBJECT, { userId: 'carol', deletedAt: new Date().toISOString() });
-    await gone(carol, deletedUser);
+    // Carol's token is revoked with her account (a 401 from now on), so her job is looked up in the service itself.
+    await eventually(async () => ((await stack.pdfApi('GET', `/api/pdf/jobs/${deletedUser.jobId}`, carol)).status === 401 ? true : undefined), 15_000, 100);
+    await eventually(async () => ((await stack.pdf.deps.useCases.jobs.find(deletedUser.jobId)) === undefined ? true : undefined), 15_000, 100);
+    await eventually(async () => ((await storedFor(deletedUser.projectId)) === 0 ? true : undefined), 15_000, 100);
 
     const expiring = await print(ada, 'Expiring');
     await stack.pdf.deps.sweeper.sweep(new Date(Date.now() + 6 * 24 * 3600 * 1000));

@@ -1,4 +1,4 @@
-import { EVENT_STREAM_SUBJECTS, JWKS_SUBJECT } from '@playbook/contract';
+import { EVENT_STREAM_SUBJECTS, JWKS_SUBJECT, REVOCATION_FEED } from '@playbook/contract';
 import { defineService } from '@playbook/kit';
 import { openDatabase } from '@playbook/kit/mongo';
 import { ensureEventStream, tokenCheckOverNats } from '@playbook/kit/nats';
@@ -60,7 +60,7 @@ export const projectService = defineService({
     }],
   ],
   http: ({ runtime, config, deps }) =>
-    createApp(runtime, { deps, requireUser: tokenCheckOverNats(runtime, JWKS_SUBJECT), bodyLimit: config.MAX_BODY_SIZE, maxConcurrentWrites: config.MAX_CONCURRENT_WRITES }),
+    createApp(runtime, { deps, requireUser: tokenCheckOverNats(runtime, JWKS_SUBJECT, REVOCATION_FEED), bodyLimit: config.MAX_BODY_SIZE, maxConcurrentWrites: config.MAX_CONCURRENT_WRITES }),
 });
 
 const rowsMigration = (logger: AnswerRowsMigration['logger'], lockStaleMs: number): AnswerRowsMigration => ({ logger, lockStaleMs, now: () => new Date() });

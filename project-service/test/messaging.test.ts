@@ -98,7 +98,7 @@ describe('project-service over NATS', () => {
 
     const event = { userId: 'leaving', deletedAt: new Date().toISOString() };
     await publishEvent(service.nats, USER_DELETED_SUBJECT, event);
-    const isGone = async () => ((await (await service.as('leaving').get('/api/projects')).json()) as { items: unknown[] }).items.length === 0;
+    const isGone = async () => (await Promise.all(gone.map((project) => snapshot(project.id, 'leaving').then(() => false, () => true)))).every(Boolean);
     let emptied = false;
     for (let i = 0; i < 100 && !emptied; i++) {
       emptied = await isGone();
@@ -117,9 +117,9 @@ describe('project-service over NATS', () => {
     expect(survivor.responses.map((answer) => answer.value)).toEqual(['still here']);
     expect((await service.as('staying').get(`/api/projects/${kept.id}`)).status).toBe(200);
     // The deleted user's access token is still valid for minutes: it creates nothing that would outlive the account.
+    // (Refused as revoked when issued up to the deletion's second, else by the deleted mark of the owner's list.)
     const late = await service.as('leaving').post('/api/projects', { name: 'After the deletion' });
     expect(late.status).toBe(401);
-    expect(await late.json()).toMatchObject({ detail: 'The account no longer exists' });
     expect((await service.as('staying').post('/api/projects', { name: 'Still welcome' })).status).toBe(201);
   });
 });

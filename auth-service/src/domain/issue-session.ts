@@ -37,7 +37,7 @@ export async function issueSession(deps: AuthDeps, user: UserRecord, continued?:
   });
   return {
     user: toUserView(user),
-    accessToken: deps.tokens.signAccessToken(user),
+    accessToken: deps.tokens.signAccessToken(user, login.familyId),
     refreshToken,
     expiresIn: settings.accessTokenTtlSeconds,
   };

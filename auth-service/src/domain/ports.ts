@@ -86,4 +86,6 @@ export interface AuthEvents {
   audit(action: AuditAction, details: { userId?: string; ip?: string }): void;
   /** Waits until the event is stored: the other services delete the user's data when they get it. */
   userDeleted(userId: string): Promise<void>;
+  /** Waits until the event is stored: every verifier refuses the session's access tokens from then on. */
+  sessionRevoked(userId: string, sessionId: string): Promise<void>;
 }

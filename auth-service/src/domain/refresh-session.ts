@@ -1,6 +1,7 @@
 import { type AuthSession } from '@playbook/contract';
 import { UnauthorizedError } from '@playbook/kit';
 import type { AuthDeps, Caller } from './auth-deps';
+import { endLogin } from './end-login';
 import { issueSession } from './issue-session';
 import { hashRefreshToken } from './token-issuer';
 
@@ -18,7 +19,7 @@ export async function refreshSession(deps: AuthDeps, refreshToken: string, calle
     const known = await deps.refreshTokens.find(tokenHash);
     // A spent token of a login still alive was replayed; one of a revoked login has nothing left to protect.
     if (known?.state === 'spent' && !(await deps.refreshTokens.isFamilyRevoked(known.familyId))) {
-      await deps.refreshTokens.revokeFamily(known.familyId);
+      await endLogin(deps, known.userId, known.familyId);
       deps.events.audit('refresh.reuse_detected', { userId: known.userId, ip: caller.ip });
     }
     throw new UnauthorizedError(INVALID_REFRESH);

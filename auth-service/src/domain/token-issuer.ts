@@ -14,15 +14,15 @@ export interface TokenSettings {
 
 export interface TokenIssuer {
   readonly settings: TokenSettings;
-  /** An ES256 access token with `sub`, `email`, `iss`, `aud`, `iat`, `exp`, `jti` and the signing key's `kid`. */
-  signAccessToken(user: { id: string; email: string }): string;
+  /** An ES256 access token with `sub`, `email`, `sid` (the login), `iss`, `aud`, `iat`, `exp`, `jti` and the signing key's `kid`. */
+  signAccessToken(user: { id: string; email: string }, sessionId: string): string;
 }
 
 export function createTokenIssuer(keyRing: KeyRing, settings: TokenSettings): TokenIssuer {
   return {
     settings,
-    signAccessToken: (user) =>
-      jwt.sign({ email: user.email }, keyRing.signing.privateKey, {
+    signAccessToken: (user, sessionId) =>
+      jwt.sign({ email: user.email, sid: sessionId }, keyRing.signing.privateKey, {
         algorithm: ACCESS_TOKEN_ALGORITHM,
         keyid: keyRing.signing.kid,
         subject: user.id,

@@ -1,4 +1,4 @@
-import { auditEventSchema, userDeletedEventSchema } from '@playbook/contract';
+import { auditEventSchema, SESSION_REVOKED_SUBJECT, sessionRevokedEventSchema, userDeletedEventSchema } from '@playbook/contract';
 import { type Logger } from '@playbook/kit';
 import { publishEvent, type NatsHandle } from '@playbook/kit/nats';
 import type { AuthEvents } from '../domain/ports';
@@ -11,6 +11,10 @@ export function createAuthEvents(nats: NatsHandle, logger: Logger): AuthEvents {
       const event = auditEventSchema.parse({ action, userId, ip, at: new Date().toISOString() });
       logger.info(`audit ${action}`, { audit: event });
       publishEvent(nats, AUDIT_SUBJECT, event).catch((error: Error) => logger.warn(`audit event ${action} not published: ${error.message}`));
+    },
+    async sessionRevoked(userId, sessionId) {
+      const event = sessionRevokedEventSchema.parse({ userId, sessionId, revokedAt: new Date().toISOString() });
+      await publishEvent(nats, SESSION_REVOKED_SUBJECT, event, `session-revoked-${sessionId}`);
     },
     async userDeleted(userId) {
       const event = userDeletedEventSchema.parse({ userId, deletedAt: new Date().toISOString() });

@@ -6,7 +6,7 @@ import {
   refreshBodySchema,
   registerBodySchema,
 } from '@playbook/contract';
-import { authMiddleware, createJwksKeyStore, parseOrThrow, userOf } from '@playbook/kit';
+import { authMiddleware, createJwksKeyStore, parseOrThrow, userOf, type RevocationList } from '@playbook/kit';
 import type Koa from 'koa';
 import type { AuthDeps, Caller } from '../domain/auth-deps';
 import { deleteAccount } from '../domain/delete-account';
@@ -25,16 +25,19 @@ const noStore = (ctx: Koa.Context) => ctx.set('Cache-Control', 'no-store');
 export interface AuthRoutesDeps {
   deps: AuthDeps;
   keyRing: KeyRing;
+  /** Ended sessions and deleted accounts, as announced over NATS. */
+  revocations: RevocationList;
 }
 
 /** `/api/auth/*`, as declared in contract/src/auth-routes.ts. */
-export function authRoutes({ deps, keyRing }: AuthRoutesDeps): Router {
+export function authRoutes({ deps, keyRing, revocations }: AuthRoutesDeps): Router {
   const router = new Router();
   // Its own keys, straight from the ring: no NATS round trip to verify the tokens it signed.
   const requireUser = authMiddleware({
     keys: createJwksKeyStore({ fetchJwks: async () => keyRing.jwks }),
     issuer: deps.tokens.settings.issuer,
     audience: deps.tokens.settings.audience,
+    revocations,
   });
 
   router.post('/api/auth/register', async (ctx) => {

@@ -21,6 +21,8 @@ export function fakeAuthDeps(options: { maxFailures?: number; maxSignUps?: numbe
   /** Logins by family id; a family revoked without having been started (a login of the previous version) has no userId. */
   const families = new Map<string, { userId?: string; revoked: boolean }>();
   const failures = new Map<string, number>();
+  /** Sessions announced as ended to the verifiers, in order. */
+  const revokedSessions: string[] = [];
   /** Sign-ups by client IP; the fake allows `maxSignUps` per IP. */
   const signUps = new Map<string, number>();
   /** Whose turn it is to sign in, by email. */
@@ -119,6 +121,7 @@ export function fakeAuthDeps(options: { maxFailures?: number; maxSignUps?: numbe
     events: {
       audit: (action, details) => void audits.push({ action, ...details }),
       userDeleted: async () => step('events.userDeleted'),
+      sessionRevoked: async (_userId, sessionId) => void revokedSessions.push(sessionId),
     },
   };
 
@@ -126,5 +129,5 @@ export function fakeAuthDeps(options: { maxFailures?: number; maxSignUps?: numbe
   const addUser = async (email = 'ada@example.com', name = 'Ada') =>
     deps.users.create({ email, name, passwordHash: await deps.passwords.hash(PASSWORD), createdAt: new Date('2026-01-01T00:00:00Z'), lastLoginAt: null });
 
-  return { deps, users, tokens, families, failures, turns, signUps, audits, trail, fail, hashParams, policyInputs, addUser };
+  return { deps, users, tokens, families, failures, turns, signUps, revokedSessions, audits, trail, fail, hashParams, policyInputs, addUser };
 }

@@ -14,6 +14,7 @@ describe('logoutSession (domain, with fakes)', () => {
     const familyOf = (refreshToken: string) => fake.tokens.get(hashRefreshToken(refreshToken))!.familyId;
     expect(fake.families.get(familyOf(laptop.refreshToken))?.revoked).toBe(true);
     expect(fake.families.get(familyOf(phone.refreshToken))?.revoked).toBe(false);
+    expect(fake.revokedSessions).toEqual([familyOf(laptop.refreshToken)]); // the verifiers refuse its access tokens
     await expect(refreshSession(fake.deps, laptop.refreshToken, CALLER)).rejects.toMatchObject({ status: 401 });
     await expect(refreshSession(fake.deps, phone.refreshToken, CALLER)).resolves.toBeDefined();
     expect(fake.audits).toEqual([

@@ -30,6 +30,7 @@ describe('refreshSession (domain, with fakes)', () => {
     expect(fake.audits.at(-1)).toMatchObject({ action: 'refresh.reuse_detected' });
     await expect(refreshSession(fake.deps, next.refreshToken, CALLER)).rejects.toMatchObject({ status: 401 });
     expect([...fake.families.values()]).toEqual([{ userId: expect.any(String), revoked: true }]);
+    expect(fake.revokedSessions).toEqual([...fake.families.keys()]); // announced once, so the verifiers refuse its access tokens
   });
 
   it('refuses the tokens of a revoked login without raising a reuse alarm again', async () => {

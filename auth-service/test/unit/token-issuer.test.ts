@@ -8,17 +8,17 @@ const ring = createKeyRing({ privateKeyPem: generateKeyPairSync('ec', { namedCur
 
 describe('token issuer (domain)', () => {
   it('signs an ES256 access token that names its key, its user, issuer, audience and a 15 minute lifetime', () => {
-    const token = createTokenIssuer(ring, settings).signAccessToken({ id: 'u1', email: 'ada@example.com' });
+    const token = createTokenIssuer(ring, settings).signAccessToken({ id: 'u1', email: 'ada@example.com' }, 'login-1');
     const { header, payload } = jwt.decode(token, { complete: true }) as jwt.Jwt & { payload: jwt.JwtPayload };
     expect(header).toMatchObject({ alg: 'ES256', kid: ring.signing.kid });
     const verified = jwt.verify(token, ring.publicKeys.get(ring.signing.kid)!, { algorithms: ['ES256'], issuer: 'playbook-auth', audience: 'playbook-api' }) as jwt.JwtPayload;
-    expect(verified).toMatchObject({ sub: 'u1', email: 'ada@example.com' });
+    expect(verified).toMatchObject({ sub: 'u1', email: 'ada@example.com', sid: 'login-1' });
     expect(payload.exp! - payload.iat!).toBe(900);
   });
 
   it('gives every token its own jti', () => {
     const issuer = createTokenIssuer(ring, settings);
-    const ids = [1, 2].map(() => (jwt.decode(issuer.signAccessToken({ id: 'u1', email: 'a@b.c' })) as jwt.JwtPayload).jti);
+    const ids = [1, 2].map(() => (jwt.decode(issuer.signAccessToken({ id: 'u1', email: 'a@b.c' }, 'login-1')) as jwt.JwtPayload).jti);
     expect(ids[0]).not.toBe(ids[1]);
   });
 

@@ -14,6 +14,8 @@ export const accessTokenClaimsSchema = z.object({
   iat: z.number(),
   exp: z.number(),
   jti: z.string(),
+  /** The login (refresh token family) the token belongs to; ending it revokes the token. */
+  sid: z.string().optional(),
 });
 export type AccessTokenClaims = z.infer<typeof accessTokenClaimsSchema>;
 

@@ -2,9 +2,11 @@ import type Koa from 'koa';
 import { jwksSchema } from '../auth/access-token';
 import { authMiddleware } from '../auth/auth-middleware';
 import { createJwksKeyStore, type KeyStore } from '../auth/jwks-key-store';
+import { RevocationList } from '../auth/revocations';
 import type { ServiceRuntime } from '../lifecycle/service-runtime';
 import type { NatsHandle } from './nats-connection';
 import { natsRequest } from './nats-request';
+import { followRevocations, type RevocationFeed } from './revocation-feed';
 
 /** The JWKS as the auth service answers it on `subject` (the contract's JWKS subject). */
 export function createNatsKeyStore(nats: NatsHandle, options: { subject: string; timeoutMs: number }): KeyStore {
@@ -13,8 +15,23 @@ export function createNatsKeyStore(nats: NatsHandle, options: { subject: string;
   });
 }
 
-/** The token check every service but auth uses: keys from auth-service's JWKS over NATS, issuer and audience from config. */
-export function tokenCheckOverNats(runtime: ServiceRuntime, jwksSubject: string): Koa.Middleware {
+/** The revocations the event stream announces, kept current in the background for the life of the connection. */
+export function revocationsOverNats(runtime: ServiceRuntime, feed: RevocationFeed): RevocationList {
+  const list = new RevocationList(feed.keepSeconds);
+  followRevocations(runtime.nats, list, feed, runtime.logger);
+  return list;
+}
+
+/**
+ * The token check every service but auth uses: keys from auth-service's JWKS over NATS, issuer and audience from
+ * config, and the revocations `feed` announces.
+ */
+export function tokenCheckOverNats(runtime: ServiceRuntime, jwksSubject: string, feed: RevocationFeed): Koa.Middleware {
   const { config, nats } = runtime;
-  return authMiddleware({ keys: createNatsKeyStore(nats, { subject: jwksSubject, timeoutMs: config.NATS_REQUEST_TIMEOUT_MS }), issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
+  return authMiddleware({
+    keys: createNatsKeyStore(nats, { subject: jwksSubject, timeoutMs: config.NATS_REQUEST_TIMEOUT_MS }),
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    revocations: revocationsOverNats(runtime, feed),
+  });
 }
