@@ -12,7 +12,7 @@ export const authConfigSchema = baseConfigSchema
     ...databaseConfigShape(serviceByName('auth').database),
     /** Proxies in front (the gateway) whose X-Forwarded-For entry is trusted for the client IP. */
     TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(1),
-    ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(900),
+    ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
     REFRESH_TOKEN_TTL_SECONDS: envPositiveInt(14 * 24 * 3600),
     /** A login (its chain of refresh tokens) ends this long after the sign-in; refreshing does not extend it. */
     LOGIN_MAX_AGE_SECONDS: envPositiveInt(30 * 24 * 3600),

@@ -28,7 +28,7 @@ describe('auth-service sessions: register → login → me → refresh → reuse
     const password = strongPassword();
     const registered = await auth.registerUser(undefined, { email: '  Ada.Lovelace@Example.COM ', password, name: 'Ada' });
     expect(registered.user).toMatchObject({ email: 'ada.lovelace@example.com', name: 'Ada' });
-    expect(registered.expiresIn).toBe(900);
+    expect(registered.expiresIn).toBe(300); // the default lifetime: 5 minutes
 
     const login = await post('login', { email: 'ADA.lovelace@example.com', password });
     expect(login.status).toBe(200);

@@ -26,7 +26,7 @@ describe('access tokens: only ES256 tokens from our keys, for us, in time', () =
     return { sub: user.user.id, email: user.user.email, iss: DEFAULT_TOKEN_ISSUER, aud: DEFAULT_TOKEN_AUDIENCE, iat: now, exp: now + 600, jti: randomUUID(), ...overrides };
   };
   const signWith = (key: KeyObject, overrides: Record<string, unknown> = {}, kid = jwkThumbprint(currentKey.publicKey)) =>
-    jwt.sign(claims(overrides), key, { algorithm: 'ES256', keyid: kid });
+    jwt.sign(claims(overrides), key, { algorithm: 'ES256', keyid: kid, header: { alg: 'ES256', typ: 'at+jwt' } });
   const me = (url: string, token: string) => fetch(`${url}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } });
 
   beforeAll(async () => {
@@ -95,7 +95,7 @@ describe('access tokens: only ES256 tokens from our keys, for us, in time', () =
       'tampered payload': `${header}.${b64(claims({ sub: 'someone-else', email: 'eve@example.com' }))}.${signature}`,
       'unknown kid': signWith(stranger.privateKey, {}, jwkThumbprint(stranger.publicKey)),
       'known kid, foreign key': signWith(stranger.privateKey, {}, kid),
-      'no kid': jwt.sign(claims(), currentKey.privateKey, { algorithm: 'ES256' }),
+      'no kid': jwt.sign(claims(), currentKey.privateKey, { algorithm: 'ES256', header: { alg: 'ES256', typ: 'at+jwt' } }),
     };
     for (const [name, token] of Object.entries(forged)) {
       const response = await me(auth.url, token);

@@ -22,6 +22,7 @@ const tokens = Array.from({ length: count }, (_, i) =>
   jwt.sign({ sub: `user-${i + 1}`, email: `bench-${i + 1}@example.com`, iss: 'playbook-auth', aud: 'playbook-api', iat: now, exp: now + 3600, jti: randomUUID() }, privateKey, {
     algorithm: 'ES256',
     keyid: kid,
+    header: { alg: 'ES256', typ: 'at+jwt' },
   }),
 );
 writeFileSync(tokensFile, `${tokens.join('\n')}\n`);

@@ -20,6 +20,7 @@ const tokens = Array.from({ length: count }, (_, i) =>
   jwt.sign({ sub: `user-${i + 1}`, email: `bench-${i + 1}@example.com`, iss: issuer, aud: audience, iat: now, exp: now + 3600, jti: randomUUID() }, privateKey, {
     algorithm: 'ES256',
     keyid: kid,
+    header: { alg: 'ES256', typ: 'at+jwt' },
   }),
 );
 const keys = { getKey: async (id) => (id === kid ? publicKey : undefined) };

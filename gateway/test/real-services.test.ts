@@ -104,7 +104,7 @@ describe('gateway in front of the real services', () => {
     const kid = (JSON.parse(Buffer.from(header, 'base64url').toString()) as { kid: string }).kid;
     // Properly signed with the auth-service's own key: only the time is wrong (the same token in time passes).
     const now = Math.floor(Date.now() / 1000);
-    const signed = (times: { iat: number; exp: number }) => jwt.sign({ ...claims, ...times }, signingKeyPem, { algorithm: 'ES256', keyid: kid });
+    const signed = (times: { iat: number; exp: number }) => jwt.sign({ ...claims, ...times }, signingKeyPem, { algorithm: 'ES256', keyid: kid, header: { alg: 'ES256', typ: 'at+jwt' } });
     expect((await send('GET', '/api/projects', { token: signed({ iat: now, exp: now + 600 }) })).response.status).toBe(200);
     const expired = signed({ iat: now - 3600, exp: now - 1800 });
     const tampered = `${header}.${Buffer.from(JSON.stringify({ ...claims, sub: 'someone-else' })).toString('base64url')}.${signature}`;

@@ -38,7 +38,7 @@ describe('verifyAccessToken: only ES256 tokens from our keys, for us, in time', 
     const signed = `${b64(header)}.${b64(payload)}`;
     return `${signed}.${signBytes('sha256', Buffer.from(signed), { key, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
   };
-  const sign = (payload: Record<string, unknown>, key: KeyObject = ours.privateKey, kid = 'ours') => signRaw({ alg: 'ES256', typ: 'JWT', kid }, payload, key);
+  const sign = (payload: Record<string, unknown>, key: KeyObject = ours.privateKey, kid = 'ours') => signRaw({ alg: 'ES256', typ: 'at+jwt', kid }, payload, key);
   const verifyAt = (token: string, nowSeconds = NOW) => verifyAccessToken(token, options, nowSeconds);
   const rejection = async (token: string, nowSeconds = NOW): Promise<AccessTokenRejection | 'accepted'> => {
     try {
@@ -51,7 +51,7 @@ describe('verifyAccessToken: only ES256 tokens from our keys, for us, in time', 
   };
 
   it('returns the claims of a token signed with a known key, for a single or a listed audience', async () => {
-    const asAuthServiceSigns = jwt.sign(claims(), ours.privateKey, { algorithm: 'ES256', keyid: 'ours' });
+    const asAuthServiceSigns = jwt.sign(claims(), ours.privateKey, { algorithm: 'ES256', keyid: 'ours', header: { alg: 'ES256', typ: 'at+jwt' } });
     await expect(verifyAt(asAuthServiceSigns)).resolves.toMatchObject({ sub: 'user-1', email: 'ada@example.com', exp: NOW + 900 });
     expect(await rejection(sign(claims({ aud: ['another-api', DEFAULT_TOKEN_AUDIENCE] })))).toBe('accepted');
   });
@@ -70,7 +70,7 @@ describe('verifyAccessToken: only ES256 tokens from our keys, for us, in time', 
 
   it('refuses a token without kid, with an unknown kid, or whose kid names a key that is not P-256', async () => {
     expect({
-      noKid: await rejection(signRaw({ alg: 'ES256', typ: 'JWT' }, claims(), ours.privateKey)),
+      noKid: await rejection(signRaw({ alg: 'ES256', typ: 'at+jwt' }, claims(), ours.privateKey)),
       unknownKid: await rejection(sign(claims(), stranger.privateKey, 'stranger')),
       p384Key: await rejection(sign(claims(), ours.privateKey, 'p-384')),
     }).toEqual({ noKid: 'unknown-key', unknownKid: 'unknown-key', p384Key: 'unknown-key' });
@@ -112,6 +112,22 @@ describe('verifyAccessToken: only ES256 tokens from our keys, for us, in time', 
       notYetWithinLeeway: 'accepted',
       notYetBeyondLeeway: 'not-yet-valid',
       nbfNotANumber: 'not-yet-valid',
+    });
+  });
+
+  it('refuses a JWT that is not typed as an access token, and a token older than the longest lifetime whatever its exp', async () => {
+    expect({
+      typJwt: await rejection(signRaw({ alg: 'ES256', typ: 'JWT', kid: 'ours' }, claims(), ours.privateKey)),
+      noTyp: await rejection(signRaw({ alg: 'ES256', kid: 'ours' }, claims(), ours.privateKey)),
+      issuedAnHourAgoWithinLeeway: await rejection(sign(claims({ iat: NOW - 3600 - LEEWAY + 1, exp: NOW + 3600 }))),
+      issuedAnHourAgoBeyondLeeway: await rejection(sign(claims({ iat: NOW - 3600 - LEEWAY, exp: NOW + 3600 }))),
+      issuedInTheFuture: await rejection(sign(claims({ iat: NOW + LEEWAY + 1 }))),
+    }).toEqual({
+      typJwt: 'type',
+      noTyp: 'type',
+      issuedAnHourAgoWithinLeeway: 'accepted',
+      issuedAnHourAgoBeyondLeeway: 'expired',
+      issuedInTheFuture: 'not-yet-valid',
     });
   });
 

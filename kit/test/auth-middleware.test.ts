@@ -92,7 +92,7 @@ describe('authMiddleware: what it remembers and what it passes on', () => {
   const tokenExpiringIn = (seconds: number) => {
     const now = Math.floor(Date.now() / 1000);
     const claims = { sub: 'user-1', email: 'ada@example.com', iss: DEFAULT_TOKEN_ISSUER, aud: DEFAULT_TOKEN_AUDIENCE, iat: now - 60, exp: now + seconds, jti: randomUUID() };
-    return jwt.sign(claims, privateKey, { algorithm: 'ES256', keyid: 'k1' });
+    return jwt.sign(claims, privateKey, { algorithm: 'ES256', keyid: 'k1', header: { alg: 'ES256', typ: 'at+jwt' } });
   };
   const get = (token: string) => fetch(`${server.url}/me`, { headers: { authorization: `Bearer ${token}` } });
 

@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { JWKS_SUBJECT } from '@playbook/contract';
-import { ACCESS_TOKEN_ALGORITHM, DEFAULT_TOKEN_AUDIENCE, DEFAULT_TOKEN_ISSUER, createLogger } from '@playbook/kit';
+import { ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_TYPE, DEFAULT_TOKEN_AUDIENCE, DEFAULT_TOKEN_ISSUER, createLogger } from '@playbook/kit';
 import { serveRequests, type NatsHandle } from '@playbook/kit/nats';
 import { z } from 'zod';
 
@@ -25,7 +25,7 @@ export function createTestTokenIssuer(nats: NatsHandle) {
     tokenFor(userId: string, email = `${userId}@example.com`, overrides: Record<string, unknown> = {}): string {
       const now = Math.floor(Date.now() / 1000);
       const claims = { sub: userId, email, iss: DEFAULT_TOKEN_ISSUER, aud: DEFAULT_TOKEN_AUDIENCE, iat: now, exp: now + 900, jti: randomUUID(), ...overrides };
-      return jwt.sign(claims, privateKey, { algorithm: ACCESS_TOKEN_ALGORITHM, keyid: kid });
+      return jwt.sign(claims, privateKey, { algorithm: ACCESS_TOKEN_ALGORITHM, keyid: kid, header: { alg: ACCESS_TOKEN_ALGORITHM, typ: ACCESS_TOKEN_TYPE } });
     },
     stop: () => subscription.stop(),
   };

@@ -62,7 +62,7 @@ describe('hostile input through the gateway', () => {
       const now = Math.floor(Date.now() / 1000);
       return { sub: alice.userId, email: alice.email, iss: DEFAULT_TOKEN_ISSUER, aud: DEFAULT_TOKEN_AUDIENCE, iat: now, exp: now + 600, jti: randomUUID(), ...overrides };
     };
-    const realKey = (overrides: Record<string, unknown>) => jwt.sign(claims(overrides), SIGNING_KEY_PEM, { algorithm: 'ES256', keyid: kid });
+    const realKey = (overrides: Record<string, unknown>) => jwt.sign(claims(overrides), SIGNING_KEY_PEM, { algorithm: 'ES256', keyid: kid, header: { alg: 'ES256', typ: 'at+jwt' } });
     const tokens: Record<string, () => string> = {
       'alg none': () => `${b64url({ alg: 'none', typ: 'JWT', kid })}.${b64url(claims())}.`,
       'HS256 signed with the public key': () => {
@@ -78,7 +78,7 @@ describe('hostile input through the gateway', () => {
       expired: () => realKey({ iat: Math.floor(Date.now() / 1000) - 3600, exp: Math.floor(Date.now() / 1000) - 1800 }),
       'wrong audience': () => realKey({ aud: 'some-other-api' }),
       'wrong issuer': () => realKey({ iss: 'https://evil.example.com' }),
-      'signed by an unknown key': () => jwt.sign(claims(), generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), { algorithm: 'ES256', keyid: kid }),
+      'signed by an unknown key': () => jwt.sign(claims(), generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), { algorithm: 'ES256', keyid: kid, header: { alg: 'ES256', typ: 'at+jwt' } }),
       garbage: () => 'not.a.jwt',
     };
     it.each(Object.keys(tokens).map((name) => [name]))('%s', async (name) => {

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { ACCESS_TOKEN_ALGORITHM } from '@playbook/kit';
+import { ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_TYPE } from '@playbook/kit';
 import type { KeyRing } from './key-ring';
 
 export interface TokenSettings {
@@ -25,6 +25,7 @@ export function createTokenIssuer(keyRing: KeyRing, settings: TokenSettings): To
       jwt.sign({ email: user.email, sid: sessionId }, keyRing.signing.privateKey, {
         algorithm: ACCESS_TOKEN_ALGORITHM,
         keyid: keyRing.signing.kid,
+        header: { alg: ACCESS_TOKEN_ALGORITHM, typ: ACCESS_TOKEN_TYPE },
         subject: user.id,
         issuer: settings.issuer,
         audience: settings.audience,

@@ -1,6 +1,6 @@
 import { verify, type KeyObject } from 'node:crypto';
 import { UnauthorizedError } from '../errors/app-error';
-import { ACCESS_TOKEN_ALGORITHM, accessTokenClaimsSchema, type AccessTokenClaims } from './access-token';
+import { ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_MAX_AGE_SECONDS, ACCESS_TOKEN_TYPE, accessTokenClaimsSchema, type AccessTokenClaims } from './access-token';
 import type { KeyStore } from './jwks-key-store';
 
 export interface AccessTokenVerifierOptions {
@@ -12,7 +12,7 @@ export interface AccessTokenVerifierOptions {
 }
 
 /** Why a token was refused; tests name it, clients only ever see one 401. */
-export type AccessTokenRejection = 'malformed' | 'algorithm' | 'unknown-key' | 'signature' | 'not-yet-valid' | 'expired' | 'issuer' | 'audience' | 'claims';
+export type AccessTokenRejection = 'malformed' | 'algorithm' | 'type' | 'unknown-key' | 'signature' | 'not-yet-valid' | 'expired' | 'issuer' | 'audience' | 'claims';
 
 /** A token that is not an access token of ours, for us, in time: always a 401. */
 export class AccessTokenRejectedError extends UnauthorizedError {
@@ -46,12 +46,18 @@ function isP256PublicKey(key: KeyObject): boolean {
   return fits;
 }
 
-/** `exp`, `nbf`, `iss` and `aud` as RFC 7519 §4.1 defines them, `exp`/`nbf` with the leeway; a missing `exp` is left to the claims schema. */
+/**
+ * `exp`, `nbf`, `iss` and `aud` as RFC 7519 §4.1 defines them, `exp`/`nbf` with the leeway, and the token's age
+ * (`iat` at most ACCESS_TOKEN_MAX_AGE_SECONDS ago, not in the future); a missing `exp` or `iat` is left to the
+ * claims schema.
+ */
 function checkRegisteredClaims(payload: Record<string, unknown>, options: AccessTokenVerifierOptions, nowSeconds: number): void {
-  const { nbf, exp, iss, aud } = payload;
+  const { nbf, exp, iat, iss, aud } = payload;
   const leeway = options.clockToleranceSeconds;
   if (nbf !== undefined && (typeof nbf !== 'number' || nbf > nowSeconds + leeway)) throw new AccessTokenRejectedError('not-yet-valid');
+  if (iat !== undefined && (typeof iat !== 'number' || iat > nowSeconds + leeway)) throw new AccessTokenRejectedError('not-yet-valid');
   if (exp !== undefined && (typeof exp !== 'number' || nowSeconds >= exp + leeway)) throw new AccessTokenRejectedError('expired');
+  if (typeof iat === 'number' && nowSeconds >= iat + ACCESS_TOKEN_MAX_AGE_SECONDS + leeway) throw new AccessTokenRejectedError('expired');
   if (iss !== options.issuer) throw new AccessTokenRejectedError('issuer');
   const audiences: unknown[] = Array.isArray(aud) ? aud : [aud];
   if (!audiences.includes(options.audience)) throw new AccessTokenRejectedError('audience');
@@ -59,7 +65,8 @@ function checkRegisteredClaims(payload: Record<string, unknown>, options: Access
 
 /**
  * Verifies an access token with `crypto.verify` on the key store's KeyObject: the algorithm is pinned to
- * ES256 (never `none`, never HS256 keyed with the public key), the key is found by `kid` and must be P-256,
+ * ES256 (never `none`, never HS256 keyed with the public key), `typ` must be `at+jwt`, the key is found by
+ * `kid` and must be P-256,
  * then `nbf`/`exp` (with the leeway), `iss`, `aud` and the claims every access token carries are checked.
  * The same checks koa-jwt and jsonwebtoken made, without their per-call work (decoding the token twice,
  * promise wrappers, converting the signature to DER for OpenSSL): 94 instead of 139 CPU µs per distinct
@@ -71,6 +78,7 @@ export async function verifyAccessToken(token: string, options: AccessTokenVerif
   const [encodedHeader, encodedPayload, encodedSignature] = token.split('.') as [string, string, string];
   const header = decodeJsonObject(encodedHeader);
   if (header.alg !== ACCESS_TOKEN_ALGORITHM) throw new AccessTokenRejectedError('algorithm');
+  if (header.typ !== ACCESS_TOKEN_TYPE) throw new AccessTokenRejectedError('type');
   if (typeof header.kid !== 'string' || header.kid === '') throw new AccessTokenRejectedError('unknown-key');
   const key = await options.keys.getKey(header.kid);
   if (!key || !isP256PublicKey(key)) throw new AccessTokenRejectedError('unknown-key');

@@ -5,6 +5,10 @@ export const DEFAULT_TOKEN_ISSUER = 'playbook-auth';
 export const DEFAULT_TOKEN_AUDIENCE = 'playbook-api';
 /** ES256 only: the verifier pins it, so `none`, HS256-with-the-public-key and RS256 swaps are refused. */
 export const ACCESS_TOKEN_ALGORITHM = 'ES256';
+/** The JOSE `typ` of an access token (RFC 9068), so no other JWT signed with the same key passes for one. */
+export const ACCESS_TOKEN_TYPE = 'at+jwt';
+/** No access token is accepted longer than this after it was issued, whatever its `exp` says (the longest lifetime auth-service issues). */
+export const ACCESS_TOKEN_MAX_AGE_SECONDS = 3600;
 
 export const accessTokenClaimsSchema = z.object({
   sub: z.string().min(1),

@@ -46,7 +46,7 @@ export function followRevocations(nats: NatsHandle, list: RevocationList, feed: 
         if (nats.connection.isClosed()) return;
         logger.warn(`following token revocations failed, retrying in a second: ${(error as Error).message}`);
       }
-      if (!nats.connection.isClosed()) await delay(RETRY_MS);
+      if (!nats.connection.isClosed()) await delay(RETRY_MS, undefined, { ref: false });
     }
   };
   void run();
