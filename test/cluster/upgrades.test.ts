@@ -26,12 +26,13 @@ describe('helm upgrade on a real control plane', () => {
    * The components whose pod template reads an object (a ConfigMap or Secret, through env, envFrom or a
    * volume), or with `key` one key of it through env.
    */
+  /** The components whose pods read `name` (one `key` of it): as variables, whole, or as files from a volume. */
   async function readersOf(kind: 'configMap' | 'secret', name: string, key?: string): Promise<string[]> {
     const workloads = await list(namespace, 'deployments,statefulsets');
     const fields = kind === 'configMap' ? 'configMapRef|configMapKeyRef|configMap' : 'secretRef|secretKeyRef|secret';
     const reference = key === undefined
       ? new RegExp(`"(${fields})":\\{[^}]*"(name|secretName)":"${name}"`)
-      : new RegExp(`"(${fields})":\\{(?=[^}]*"name":"${name}")(?=[^}]*"key":"${key.replace(/\./g, '\\.')}")`);
+      : new RegExp(`"(${fields})":\\{(?=[^}]*"name":"${name}")(?=[^}]*"key":"${key.replace(/\./g, '\\.')}")|"secret":\\{(?=(?:[^{}]|\\{[^{}]*\\})*"secretName":"${name}")(?=(?:[^{}]|\\{[^{}]*\\})*\\{[^{}]*"key":"${key.replace(/\./g, '\\.')}")`);
     const reads = (workload: KubeObject) => reference.test(JSON.stringify(workload.spec.template.spec));
     return workloads.filter(reads).map((w) => w.metadata.labels?.['app.kubernetes.io/component'] ?? w.metadata.name).sort();
   }

@@ -222,7 +222,15 @@ describe('helm chart', () => {
     const env = (service: string) => mainContainer(deploymentOf(manifests, service).template).env ?? [];
     expect(env('project-service').find((e) => e.name === 'MONGO_URL')?.valueFrom).toEqual({ secretKeyRef: { name: 'playbook-mongodb', key: 'uri' } });
     expect(env('gateway').find((e) => e.name === 'NATS_URL')?.valueFrom).toEqual({ secretKeyRef: { name: 'playbook-nats', key: 'url' } });
-    expect(env('auth-service').find((e) => e.name === 'JWT_PRIVATE_KEY')?.valueFrom).toEqual({ secretKeyRef: { name: 'playbook-secrets', key: 'jwt-private-key.pem' } });
+    // The signing key as a read-only file from the Secret, never in the environment.
+    const auth = deploymentOf(manifests, 'auth-service').template;
+    expect(env('auth-service').filter((e) => e.name.startsWith('JWT_PRIVATE_KEY'))).toEqual([{ name: 'JWT_PRIVATE_KEY_FILE', value: '/var/run/secrets/playbook/jwt-private-key.pem' }]);
+    expect(mainContainer(auth).volumeMounts).toContainEqual({ name: 'secret-files', mountPath: '/var/run/secrets/playbook', readOnly: true });
+    expect((auth.spec as { volumes: unknown[] }).volumes).toContainEqual({
+      name: 'secret-files',
+      secret: { secretName: 'playbook-secrets', defaultMode: 0o440, items: [{ key: 'jwt-private-key.pem', path: 'jwt-private-key.pem' }] },
+    });
+    for (const other of ['gateway', 'project-service', 'pdf-service']) expect(mainContainer(deploymentOf(manifests, other).template).volumeMounts).not.toContainEqual(expect.objectContaining({ name: 'secret-files' }));
   });
 
   it('routes through a Gateway API HTTPRoute instead of Ingresses when exposure is gatewayApi', () => {

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -42,7 +42,13 @@ describe('the stack run from the container images', () => {
     db = await startEmbeddedDb();
     const ports = Object.fromEntries(await Promise.all(STACK_SERVICES.map(async (service) => [service, await freePort()]))) as Record<StackServiceName, number>;
     const local = (service: StackServiceName) => `http://127.0.0.1:${ports[service]}`;
-    const secrets: Record<string, string> = { MONGO_URL: db.url, JWT_PRIVATE_KEY: signingKey };
+    const secrets: Record<string, string> = { MONGO_URL: db.url };
+    // Secret files as the chart mounts them: readable by the container's group only, as defaultMode 0440 with fsGroup.
+    const signingKeyFile = join(workDir, 'jwt-private-key.pem');
+    writeFileSync(signingKeyFile, signingKey, { mode: 0o440 });
+    chownSync(signingKeyFile, 0, 1000);
+    chmodSync(workDir, 0o755);
+    const secretFiles: Record<string, string> = { 'jwt-private-key.pem': signingKeyFile };
     for (const service of STACK_SERVICES) {
       const chart = runtime(service);
       const missing = chart.secretEnv.filter((name) => !(name in secrets));
@@ -54,7 +60,7 @@ describe('the stack run from the container images', () => {
         const variable = `${other.toUpperCase().replace('-', '_')}_URL`;
         if (variable in env) env[variable] = local(other);
       }
-      const container = runContainer(chart, env);
+      const container = runContainer(chart, env, secretFiles);
       containers.set(service, container);
       const output = () => `${container.output().stdout}\n${container.output().stderr}`;
       const exited = container.process.exited.then((code) => `${service} exited with code ${code} before it was ready`);

@@ -17,13 +17,15 @@ export interface ChartRuntime {
   allowPrivilegeEscalation: boolean;
   /** emptyDir mounts (the only writable paths), with their size limits. */
   writableDirs: Array<{ mountPath: string; sizeLimit: string }>;
+  /** Files the chart mounts read-only from Secrets: where, and which key of the Secret; the test supplies their contents. */
+  secretFiles: Array<{ path: string; key: string }>;
   terminationGracePeriodSeconds: number;
 }
 
 interface ServicePodSpec {
   securityContext: { runAsUser: number; runAsGroup: number };
   terminationGracePeriodSeconds: number;
-  volumes: Array<{ name: string; emptyDir?: { sizeLimit?: string } }>;
+  volumes: Array<{ name: string; emptyDir?: { sizeLimit?: string }; secret?: { items?: Array<{ key: string; path: string }> } }>;
 }
 
 /**
@@ -53,11 +55,18 @@ function runtimeOf(service: StackServiceName, template: PodTemplate, config: Rec
     else throw new Error(`${service}: ${variable.name} comes from neither a value nor a Secret`);
   }
   const volumes = new Map(pod.volumes.map((volume) => [volume.name, volume]));
-  const writableDirs = (container.volumeMounts ?? []).map((mount) => {
-    const sizeLimit = volumes.get(mount.name)?.emptyDir?.sizeLimit;
-    if (!sizeLimit) throw new Error(`${service}: ${mount.mountPath} is not a sized emptyDir`);
-    return { mountPath: mount.mountPath, sizeLimit };
-  });
+  const writableDirs: ChartRuntime['writableDirs'] = [];
+  const secretFiles: ChartRuntime['secretFiles'] = [];
+  for (const mount of container.volumeMounts ?? []) {
+    const volume = volumes.get(mount.name);
+    if (volume?.secret?.items && mount.readOnly) {
+      for (const item of volume.secret.items) secretFiles.push({ path: `${mount.mountPath}/${item.path}`, key: item.key });
+      continue;
+    }
+    const sizeLimit = volume?.emptyDir?.sizeLimit;
+    if (!sizeLimit) throw new Error(`${service}: ${mount.mountPath} is neither a sized emptyDir nor read-only Secret files`);
+    writableDirs.push({ mountPath: mount.mountPath, sizeLimit });
+  }
   return {
     service,
     image: container.image,
@@ -69,6 +78,7 @@ function runtimeOf(service: StackServiceName, template: PodTemplate, config: Rec
     droppedCapabilities: security.capabilities?.drop ?? [],
     allowPrivilegeEscalation: security.allowPrivilegeEscalation !== false,
     writableDirs,
+    secretFiles,
     terminationGracePeriodSeconds: pod.terminationGracePeriodSeconds,
   };
 }

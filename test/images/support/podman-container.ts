@@ -23,12 +23,17 @@ const tmpfsSize = (quantity: string) => quantity.replace(/^(\d+)([KMG])i$/, (_m,
  * writable (no extra tmpfs that podman's --read-only would add), every capability dropped, no privilege
  * escalation; on the host network so it reaches NATS and the database on 127.0.0.1.
  */
-export function chartRunArgs(runtime: ChartRuntime, name: string, env: Record<string, string>): string[] {
+export function chartRunArgs(runtime: ChartRuntime, name: string, env: Record<string, string>, secretFiles: Record<string, string> = {}): string[] {
   const args = ['run', '--name', name, '--network=host', '--user', runtime.user, '--pull=never'];
   if (runtime.readOnlyRootFilesystem) args.push('--read-only', '--read-only-tmpfs=false');
   for (const capability of runtime.droppedCapabilities) args.push(`--cap-drop=${capability}`);
   if (!runtime.allowPrivilegeEscalation) args.push('--security-opt=no-new-privileges');
   for (const dir of runtime.writableDirs) args.push('--tmpfs', `${dir.mountPath}:rw,exec,nosuid,nodev,size=${tmpfsSize(dir.sizeLimit)},mode=1777`);
+  for (const file of runtime.secretFiles) {
+    const hostFile = secretFiles[file.key];
+    if (!hostFile) throw new Error(`${runtime.service} mounts the Secret key ${file.key}, which the test does not supply`);
+    args.push('--volume', `${hostFile}:${file.path}:ro`);
+  }
   for (const [key, value] of Object.entries(env)) args.push('--env', `${key}=${value}`);
   args.push(runtime.image);
   return args;
@@ -44,9 +49,9 @@ export interface RunningContainer {
 }
 
 /** Starts a container attached, so its output and exit code arrive through the `podman run` process. */
-export function runContainer(runtime: ChartRuntime, env: Record<string, string>): RunningContainer {
+export function runContainer(runtime: ChartRuntime, env: Record<string, string>, secretFiles: Record<string, string> = {}): RunningContainer {
   const name = `playbook-images-test-${runtime.service}-${randomBytes(3).toString('hex')}`;
-  const started = startProcess('podman', chartRunArgs(runtime, name, env), PODMAN_ENV);
+  const started = startProcess('podman', chartRunArgs(runtime, name, env, secretFiles), PODMAN_ENV);
   const written = { stdout: '', stderr: '' };
   started.child.stdout?.on('data', (chunk: Buffer) => { written.stdout += chunk.toString(); });
   started.child.stderr?.on('data', (chunk: Buffer) => { written.stderr += chunk.toString(); });
