@@ -5,6 +5,7 @@
  * Services run as child processes from their compiled dist/ (npx tsc -b first).
  *
  *   npx tsx bench/pdf/bench-pdf.ts [--renders 30] [--docs 24] [--soak 1000] [--no-write]
+ *   BENCH_PDF_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=.run/prof" profiles the pdf-service process.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
@@ -109,7 +110,8 @@ async function main(): Promise<void> {
     return child;
   };
   const projectProc = spawnService('project-service/dist/main.js', { PORT: String(projectPort), MONGO_DB: 'bench_projects' });
-  const pdfProc = spawnService('pdf-service/dist/main.js', { PORT: String(pdfPort), MONGO_DB: 'bench_pdf', PDF_PAGE_POOL_SIZE: '2', PDF_JOB_QUEUE_LIMIT: '1000', LOG_LEVEL: process.env.BENCH_PDF_LOG_LEVEL ?? 'warn' });
+  // One user drives every client, so the per-user job limit (a fairness limit between users) is lifted.
+  const pdfProc = spawnService('pdf-service/dist/main.js', { PORT: String(pdfPort), MONGO_DB: 'bench_pdf', PDF_PAGE_POOL_SIZE: '2', PDF_JOB_QUEUE_LIMIT: '1000', PDF_JOBS_PER_USER: '1000', LOG_LEVEL: process.env.BENCH_PDF_LOG_LEVEL ?? 'warn', NODE_OPTIONS: process.env.BENCH_PDF_NODE_OPTIONS ?? '' });
   const projectUrl = `http://127.0.0.1:${projectPort}`;
   const pdfUrl = `http://127.0.0.1:${pdfPort}`;
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { processTree } from '../../test/support/processes';
 import { cpus, loadavg, totalmem } from 'node:os';
 
 /** The value at percentile `p` (0–100) of `values`, nearest rank. */
@@ -42,28 +43,9 @@ export function machine() {
  * zygotes, PostgreSQL's backends…), in MB; PSS splits shared pages fairly between the processes sharing them.
  */
 export function processTreeMemoryMb(rootPids: number[]): { rss: number; pss: number } {
-  const parents = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      /* exited meanwhile */
-    }
-  }
-  const tree = new Set(rootPids);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const [pid, ppid] of parents) {
-      if (tree.has(pid) || !tree.has(ppid)) continue;
-      tree.add(pid);
-      grew = true;
-    }
-  }
   let rss = 0;
   let pss = 0;
-  for (const pid of tree) {
+  for (const pid of processTree(rootPids)) {
     try {
       const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
       rss += Number(/^Rss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);

@@ -76,9 +76,20 @@ async function pdfDependencies(runtime: ServiceRuntime, config: PdfConfig): Prom
     logger,
     metrics: pdfMetrics,
   });
-  if (config.PDF_WORKER_ENABLED) {
-    await renderer.warmUp();
-    runtime.readiness.browser = () => renderer.isReady();
+  let stores: Pick<RenderUseCaseDeps, 'jobs' | 'files'>;
+  try {
+    if (config.PDF_WORKER_ENABLED) {
+      await renderer.warmUp();
+      runtime.readiness.browser = () => renderer.isReady();
+    }
+    stores = {
+      jobs: await createJobRepository(runtime.mongo!.connection),
+      files: await createPdfFileStore(nats, { retentionMs, memoryCacheBytes: config.PDF_MEMORY_CACHE_MB * 1024 * 1024 }),
+    };
+  } catch (error) {
+    // The kit stops a failed start's parts only once the dependencies exist, so a browser started here is ours to close.
+    await renderer.close();
+    throw error;
   }
   const queue = watchWorkQueue(nats, {
     queueLimit: config.PDF_JOB_QUEUE_LIMIT,
@@ -87,8 +98,7 @@ async function pdfDependencies(runtime: ServiceRuntime, config: PdfConfig): Prom
     reportDepth: (queued) => pdfMetrics.jobQueueDepth.set(queued),
   });
   const useCases: RenderUseCaseDeps = {
-    jobs: await createJobRepository(runtime.mongo!.connection),
-    files: await createPdfFileStore(nats, { retentionMs, memoryCacheBytes: config.PDF_MEMORY_CACHE_MB * 1024 * 1024 }),
+    ...stores,
     renderer,
     jobSlots: createJobSlots(runtime.mongo!.connection),
     maxJobsPerOwner: config.PDF_JOBS_PER_USER,

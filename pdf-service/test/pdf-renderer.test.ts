@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 import { buildPlaybookDocument } from '../src/domain/document-model';
 import { playbookRenderInput } from '../src/domain/playbook-template';
@@ -35,6 +37,25 @@ describe('PdfRenderer on a real Chromium', () => {
     }
     expect(renderer.browserPids()).toEqual([]);
     expect(zombieChildren()).toBe(0);
+  }, 60_000);
+
+  it('keeps no finished PDF reachable once its caller lets go of it', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const { renderer } = createRenderer();
+    try {
+      const input = playbook();
+      const rendered: Array<{ pdf: Buffer }> = await Promise.all([renderer.render(input), renderer.render(input)]);
+      const bytes = rendered.map(({ pdf }) => new WeakRef(pdf.buffer));
+      rendered.length = 0;
+      for (let round = 0; round < 10 && bytes.some((ref) => ref.deref() !== undefined); round += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        gc();
+      }
+      expect(bytes.map((ref) => ref.deref() === undefined)).toEqual([true, true]);
+    } finally {
+      await renderer.close();
+    }
   }, 60_000);
 
   it('lines up renders beyond its pages and finishes each in turn', async () => {

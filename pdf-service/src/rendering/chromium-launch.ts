@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser } from 'puppeteer-core';
@@ -19,7 +19,33 @@ export const CHROMIUM_ARGS = [
   // Request interception stops requests, not the preconnect Chromium opens for an <iframe> before asking;
   // with no host (not even an IP literal) resolvable, no socket is ever opened (not even loopback).
   '--host-resolver-rules=MAP * ~NOTFOUND',
+  // Fewer processes, measured with bench/pdf/memory-probe.ts (docs/benchmarks.md): the GPU process (~37 MB PSS,
+  // idle with --disable-gpu) and the network service (~35 MB, which only ever refuses requests) run inside the
+  // browser process; no spare renderer (~16 MB) waits for a page the pool never opens, and no renderer
+  // (~60–70 MB) holds the address bar's popup, which Chromium preloads even headless.
+  '--in-process-gpu',
+  '--enable-features=NetworkServiceInProcess2',
+  '--disable-features=SpareRendererForSitePerProcess,WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup',
 ];
+
+/** What Chromium may inherit from this process: where to find programs and temp files, the locale, the time zone and fonts. */
+const INHERITED_ENV = ['PATH', 'TMPDIR', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TZ', 'FONTCONFIG_FILE', 'FONTCONFIG_PATH'];
+
+/**
+ * Chromium's whole environment: the few variables it needs from `parent`, and a HOME (with its caches) inside
+ * the browser's temp folder. Nothing else: the service's secrets (database URL, NATS credentials, key paths)
+ * would otherwise sit in `/proc/<pid>/environ` of every Chromium process, where a renderer compromised by a
+ * crafted document could read them.
+ */
+export function chromiumEnvironment(parent: NodeJS.ProcessEnv, home: string): Record<string, string> {
+  const env: Record<string, string> = { HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_CACHE_HOME: join(home, '.cache') };
+  for (const name of INHERITED_ENV) {
+    const value = parent[name];
+    if (value !== undefined) env[name] = value;
+  }
+  env.PATH ??= '/usr/local/bin:/usr/bin:/bin';
+  return env;
+}
 
 export interface LaunchedChromium {
   browser: Browser;
@@ -29,16 +55,23 @@ export interface LaunchedChromium {
   dispose(): Promise<void>;
 }
 
-/** Starts Chromium with a fresh profile in a temp folder, removed again by `dispose`. */
+/**
+ * Starts Chromium with a fresh profile and HOME in a temp folder, removed again by `dispose`, and with the
+ * minimal environment of `chromiumEnvironment` (its allow-list is read from this process's environment).
+ */
 export async function launchChromium(executablePath: string): Promise<LaunchedChromium> {
-  const userDataDir = await mkdtemp(join(tmpdir(), 'pdf-chromium-'));
+  const folder = await mkdtemp(join(tmpdir(), 'pdf-chromium-'));
+  const userDataDir = join(folder, 'profile');
   let browser: Browser;
   try {
+    const home = join(folder, 'home');
+    await mkdir(home);
     browser = await puppeteer.launch({
       executablePath,
       headless: true,
       // A pipe, not a port: no DevTools socket to reach, and Chromium exits by itself when this process dies.
       pipe: true,
+      env: chromiumEnvironment(process.env, home),
       args: [...CHROMIUM_ARGS, `--user-data-dir=${userDataDir}`],
       handleSIGINT: false,
       handleSIGTERM: false,
@@ -46,7 +79,7 @@ export async function launchChromium(executablePath: string): Promise<LaunchedCh
       protocolTimeout: 60_000,
     });
   } catch (error) {
-    await rm(userDataDir, { recursive: true, force: true });
+    await rm(folder, { recursive: true, force: true });
     throw error;
   }
   const child = browser.process();
@@ -62,7 +95,7 @@ export async function launchChromium(executablePath: string): Promise<LaunchedCh
         await browser.close().catch(() => child?.kill('SIGKILL'));
         await exited;
         clearTimeout(killTimer);
-        await rm(userDataDir, { recursive: true, force: true });
+        await rm(folder, { recursive: true, force: true });
       })()),
   };
 }

@@ -1,16 +1,16 @@
 import type { Logger } from '@playbook/kit';
-import type { Page } from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
 import { launchChromium, type LaunchedChromium } from './chromium-launch';
 
 /** One browser process and the pages opened in it; replaced as a whole on restart. */
 interface Generation {
   chromium: LaunchedChromium;
   idle: Page[];
+  /** The tab Chromium opens at start: the first page taken, so it costs no renderer process of its own. */
+  initial: Page[];
   inUse: number;
   renders: number;
   retired: boolean;
-  /** Settles when the browser disconnects (crashed, killed). */
-  lost: Promise<void>;
 }
 
 export interface PageLease {
@@ -20,10 +20,12 @@ export interface PageLease {
   /** True once the page's browser is gone (crashed, killed or disconnected). */
   browserLost(): boolean;
   /**
-   * Settles the moment the page's browser is gone: a render races it, because a page of a killed browser may
-   * never answer (waiting for its fonts hangs until the render's timeout).
+   * Rejects the moment the page's browser is gone: a render races it, because a page of a killed browser may
+   * never answer (waiting for its fonts hangs until the render's timeout). `stop` ends the watch: a race
+   * against one promise that lives as long as the browser kept every finished render's PDF reachable (one
+   * ~350 KB buffer per render in the soak, until the browser was replaced).
    */
-  whenBrowserLost: Promise<void>;
+  watchBrowserLost(): { lost: Promise<never>; stop(): void };
 }
 
 export interface PagePoolOptions {
@@ -68,7 +70,7 @@ export class PagePool {
     return {
       page,
       browserLost: () => !generation.chromium.browser.connected,
-      whenBrowserLost: generation.lost,
+      watchBrowserLost: () => watchDisconnect(generation.chromium.browser),
       release: async ({ discard = false } = {}) => {
         if (released) return;
         released = true;
@@ -102,8 +104,8 @@ export class PagePool {
   private async launch(): Promise<Generation> {
     const started = Date.now();
     const chromium = await launchChromium(this.options.executablePath);
-    const lost = new Promise<void>((resolve) => chromium.browser.once('disconnected', () => resolve()));
-    const generation: Generation = { chromium, idle: [], inUse: 0, renders: 0, retired: false, lost };
+    const initial = await chromium.browser.pages().catch(() => []);
+    const generation: Generation = { chromium, idle: [], initial, inUse: 0, renders: 0, retired: false };
     this.all.add(generation);
     chromium.browser.once('disconnected', () => {
       if (generation.retired) return;
@@ -133,13 +135,14 @@ export class PagePool {
   private async dispose(generation: Generation): Promise<void> {
     generation.retired = true;
     generation.idle.length = 0;
+    generation.initial.length = 0;
     await generation.chromium.dispose();
     this.all.delete(generation);
   }
 
   /** A page that runs no script and loads nothing: every request it makes is aborted. */
   private async openPage(generation: Generation): Promise<Page> {
-    const page = await generation.chromium.browser.newPage();
+    const page = generation.initial.pop() ?? (await generation.chromium.browser.newPage());
     await page.setJavaScriptEnabled(false);
     await page.setRequestInterception(true);
     page.on('request', (request) => {
@@ -147,4 +150,18 @@ export class PagePool {
     });
     return page;
   }
+}
+
+/** A promise rejected when `browser` disconnects, with its listener removed again by `stop`. */
+function watchDisconnect(browser: Browser): { lost: Promise<never>; stop(): void } {
+  let stop = () => undefined as void;
+  const lost = new Promise<never>((_, reject) => {
+    const onDisconnected = () => reject(new Error('Chromium disconnected mid-render'));
+    if (!browser.connected) return onDisconnected();
+    // `on`, not `once`: puppeteer's `once` registers a wrapper that `off(onDisconnected)` cannot remove.
+    browser.on('disconnected', onDisconnected);
+    stop = () => void browser.off('disconnected', onDisconnected);
+  });
+  lost.catch(() => undefined);
+  return { lost, stop };
 }

@@ -112,12 +112,10 @@ export class PdfRenderer implements DocumentRenderer {
         timeout: timeoutMs,
       });
     })();
-    const lost = lease.whenBrowserLost.then((): never => {
-      throw new Error('Chromium disconnected mid-render');
-    });
-    lost.catch(() => undefined);
+    const watch = lease.watchBrowserLost();
     try {
-      const pdf = Buffer.from(await Promise.race([work, timeout, lost]));
+      const bytes = await Promise.race([work, timeout, watch.lost]);
+      const pdf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       await lease.release();
       return pdf;
     } catch (error) {
@@ -128,6 +126,7 @@ export class PdfRenderer implements DocumentRenderer {
       throw error;
     } finally {
       clearTimeout(timer);
+      watch.stop();
     }
   }
 }

@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { buildPlaybookDocument } from '../src/domain/document-model';
+import { playbookRenderInput } from '../src/domain/playbook-template';
+import { processTree } from '../../test/support/processes';
+import { sampleSnapshot } from './support/sample-project';
+import { createStandaloneRenderer } from './support/standalone-renderer';
+
+
+/** A process's environment block as it is now, NUL-separated; undefined once it has exited. */
+function environmentOf(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/environ`, 'latin1');
+  } catch {
+    return undefined;
+  }
+}
+
+const SECRETS: Record<string, string> = {
+  MONGO_URL: 'mongodb://pdf:mongo-secret-4711@db.internal:27017/pdf',
+  NATS_URL: 'nats://pdf:nats-secret-4712@nats.internal:4222',
+  NATS_PASSWORD: 'nats-password-4713',
+  NATS_CREDS_FILE: '/run/secrets/nats-creds-4714.creds',
+  JWT_PRIVATE_KEY_PATH: '/run/secrets/jwt-private-key-4715.pem',
+  SOME_API_TOKEN: 'api-token-4716',
+};
+
+describe('Chromium environment', () => {
+  const saved: Record<string, string | undefined> = {};
+  beforeAll(() => {
+    for (const [name, value] of Object.entries(SECRETS)) {
+      saved[name] = process.env[name];
+      process.env[name] = value;
+    }
+  });
+  afterAll(() => {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  });
+
+  it('starts the browser and each of its processes without the service secrets from process.env', async () => {
+    const { renderer } = createStandaloneRenderer();
+    try {
+      await renderer.render(playbookRenderInput(buildPlaybookDocument(sampleSnapshot())));
+      const [browser] = renderer.browserPids();
+      const environments = processTree([browser!])
+        .map((pid) => ({ pid, environ: environmentOf(pid) }))
+        .filter((process): process is { pid: number; environ: string } => process.environ !== undefined);
+      // The browser, its zygotes, the renderer of the page and the utility processes.
+      expect(environments.length).toBeGreaterThanOrEqual(4);
+      for (const { pid, environ } of environments) {
+        // The whole block, not only NAME=value pairs: zygotes and renderers write their process title over its start.
+        const leaked = Object.entries(SECRETS).filter(([name, value]) => environ.includes(value) || environ.includes(`${name}=`));
+        expect({ pid, leaked }).toEqual({ pid, leaked: [] });
+      }
+      const browserHome = /(?:^|\0)HOME=([^\0]*)/.exec(environments.find(({ pid }) => pid === browser)!.environ)?.[1];
+      expect(browserHome).toMatch(/pdf-chromium-[^/]+\/home$/);
+      expect(browserHome).not.toBe(homedir());
+    } finally {
+      await renderer.close();
+    }
+  }, 60_000);
+});
