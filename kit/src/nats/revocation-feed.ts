@@ -43,12 +43,12 @@ export function followRevocations(nats: NatsHandle, list: RevocationList, feed: 
           if (revocation) list.add(revocation);
         }
       } catch (error) {
-        if (nats.connection.isClosed()) return;
+        if (nats.connection.isClosed()) break;
         logger.warn(`following token revocations failed, retrying in a second: ${(error as Error).message}`);
       }
       if (!nats.connection.isClosed()) await delay(RETRY_MS, undefined, { ref: false });
     }
   };
-  void run();
-  setInterval(() => list.prune(Math.floor(Date.now() / 1000)), PRUNE_EVERY_MS).unref();
+  const pruner = setInterval(() => list.prune(Math.floor(Date.now() / 1000)), PRUNE_EVERY_MS).unref();
+  void run().finally(() => clearInterval(pruner));
 }
