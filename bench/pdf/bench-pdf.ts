@@ -95,7 +95,7 @@ async function main(): Promise<void> {
   cleanups.push(() => db.destroy());
   const quiet = createLogger({ service: 'bench', level: 'error' });
   const nats = await connectNats({ url: natsServer.url, name: 'bench', logger: quiet });
-  const tokens = createTestTokenIssuer(nats);
+  const tokens = await createTestTokenIssuer(nats);
   // Test tokens live 15 minutes; a long soak outlives one.
   let token = tokens.tokenFor('bench-user');
   const tokenRefresh = setInterval(() => (token = tokens.tokenFor('bench-user')), 10 * 60 * 1000);

@@ -22,13 +22,13 @@ describe('authMiddleware with keys from the JWKS over NATS', () => {
   let natsServer: TestNatsServer;
   let nats: NatsHandle;
   let server: HttpServerHandle;
-  let issuer: ReturnType<typeof createTestTokenIssuer>;
+  let issuer: Awaited<ReturnType<typeof createTestTokenIssuer>>;
 
   beforeAll(async () => {
     natsServer = await startNatsServer();
     const { logger } = createCapturingLogger('test');
     nats = await connectNats({ url: natsServer.url, name: 'test', logger });
-    issuer = createTestTokenIssuer(nats);
+    issuer = await createTestTokenIssuer(nats);
     const app = createServiceApp({ logger, metrics: createMetrics('test'), readiness: {} });
     const router = new Router();
     router.get('/me', authMiddleware({ keys: createNatsKeyStore(nats, { subject: JWKS_SUBJECT, timeoutMs: 2000 }), issuer: DEFAULT_TOKEN_ISSUER, audience: DEFAULT_TOKEN_AUDIENCE }), (ctx) => {

@@ -9,7 +9,7 @@ import { z } from 'zod';
  * For service tests that need signed-in users but not the auth service: a real ES256 key whose JWKS is
  * served on `auth.v1.jwks.get` over the suite's NATS, exactly as auth-service serves it, and real tokens.
  */
-export function createTestTokenIssuer(nats: NatsHandle) {
+export async function createTestTokenIssuer(nats: NatsHandle) {
   const kid = `test-${randomUUID()}`;
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const jwk = { ...publicKey.export({ format: 'jwk' }), kid, alg: ACCESS_TOKEN_ALGORITHM, use: 'sig' };
@@ -20,6 +20,9 @@ export function createTestTokenIssuer(nats: NatsHandle) {
     logger: createLogger({ service: 'test-jwks', level: 'error' }),
     handle: async () => ({ keys: [jwk] }),
   });
+  // The subscription is registered at the server before the first token can be checked against it (on a busy
+  // machine a service's first JWKS request could otherwise find no responder: a 503).
+  await nats.connection.flush();
   return {
     /** A token for a user; `overrides` lets a test forge expired or wrong-audience tokens. */
     tokenFor(userId: string, email = `${userId}@example.com`, overrides: Record<string, unknown> = {}): string {

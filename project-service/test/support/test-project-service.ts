@@ -61,7 +61,7 @@ export async function startTestProjectService(options: StartTestProjectServiceOp
   const service: RunningService = await startProjectService(config, options.logger ?? captured?.logger);
   // The test's own connection: issues tokens, publishes and listens to events, sends snapshot requests.
   const nats: NatsHandle = await connectNats({ url: natsUrl, name: 'project-service-test', logger: createCapturingLogger('test').logger });
-  const tokens = createTestTokenIssuer(nats);
+  const tokens = await createTestTokenIssuer(nats);
   return {
     url: service.url,
     config,
