@@ -14,6 +14,10 @@ describe('the shared HTTP kit', () => {
     router.post('/things', (ctx) => { ctx.status = 201; ctx.body = { got: ctx.request.body }; });
     router.get('/things/:id', () => { throw new NotFoundError('No such thing'); });
     router.get('/boom', () => { throw new Error('secret internal detail'); });
+    router.get('/socket-lost', () => {
+      // What the MongoDB driver throws when it writes to a connection the database has closed (not a MongoError).
+      throw Object.assign(new Error('This socket has been ended by the other party'), { code: 'EPIPE' });
+    });
     app.use(router.routes());
     server = await startHttpServer(app, 0, '127.0.0.1');
   });
@@ -59,6 +63,13 @@ describe('the shared HTTP kit', () => {
     expect(text).not.toContain('secret internal detail');
     expect(text).not.toMatch(/at .*\.ts/);
     expect(captured.text()).toContain('secret internal detail');
+  });
+
+  it('answers 503 with Retry-After, not 500, when a dependency\'s socket was lost under a request', async () => {
+    const response = await fetch(`${server.url}/socket-lost`);
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('5');
+    expect(await response.json()).toMatchObject({ status: 503, detail: 'A dependency is unavailable' });
   });
 
   it('reports readiness and Prometheus metrics by route pattern', async () => {

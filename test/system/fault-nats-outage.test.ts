@@ -27,7 +27,7 @@ describe('NATS stopped for 10 s under light load', () => {
     await stack?.stop();
   }, 60_000);
 
-  it('answers 503/504 quickly, names NATS in /api/health, reconnects within 10 s and finishes every queued PDF job', async () => {
+  it('answers 503/504 quickly, names NATS in /api/health, reconnects within 30 s and finishes every queued PDF job', async () => {
     // PDFs of some pages (distinct per user, so none comes from the cache), queued at once: more than the
     // renderer takes at a time, so some are still waiting in JetStream when NATS stops. Saved one after
     // another: big saves at once outlast the gateway's 10 s on a saturated machine.
@@ -66,9 +66,11 @@ describe('NATS stopped for 10 s under light load', () => {
 
     await stack.nats.restart();
     const restartedAt = Date.now();
-    const reconnectMs = await waitAllReady(stack, 10_000);
+    // 0.6 s on a quiet machine (docs/reliability.md); beside a second full test run once more than 10 s, so the
+    // same 30 s bound as the database outage and the stack health test.
+    const reconnectMs = await waitAllReady(stack, 30_000);
     expect(reconnectMs).toBeDefined();
-    const healthyMs = await pollUntil(async () => ((await health(stack)).status === 200 ? Date.now() - restartedAt : undefined), 10_000, 200);
+    const healthyMs = await pollUntil(async () => ((await health(stack)).status === 200 ? Date.now() - restartedAt : undefined), 30_000, 200);
     expect(healthyMs).toBeDefined();
 
     await sleep(3_000);

@@ -17,14 +17,23 @@ import { toProblemDetails } from '../errors/problem-details';
  */
 const DATABASE_UNAVAILABLE = /^Mongo(ose)?(ServerSelection|Network|NetworkTimeout|NotConnected|PoolCleared|TopologyClosed)Error$/;
 
+/**
+ * A socket error that reached a request unwrapped: the MongoDB driver writing to a connection the database
+ * closed ("This socket has been ended by the other party", EPIPE) throws Node's own error, not a MongoError.
+ */
+const LOST_SOCKET_CODES = new Set(['EPIPE', 'ECONNRESET', 'ECONNREFUSED', 'ERR_STREAM_WRITE_AFTER_END']);
+
 /** Errors thrown by Koa's ecosystem (co-body, http-errors) carry a status; give them our shape. */
 function toAppError(error: unknown): unknown {
   if (error instanceof AppError) return error;
-  const { name = '', message = '' } = (error ?? {}) as Error;
+  const { name = '', message = '', stack = '' } = (error ?? {}) as Error;
   // Bulk writes wrap the connection error (MongoBulkWriteError: connect ECONNREFUSED …).
   const lostConnection = name.startsWith('Mongo') && /ECONNREFUSED|ECONNRESET|EPIPE|connection \S+ to \S+ closed|Topology is closed|not connected/i.test(message);
   if (DATABASE_UNAVAILABLE.test(name) || lostConnection || /buffering timed out/.test(message)) {
     return new ServiceUnavailableError('The database is unavailable', error);
+  }
+  if (LOST_SOCKET_CODES.has(String((error as { code?: unknown })?.code))) {
+    return new ServiceUnavailableError(/[/\\]mongodb[/\\]/.test(stack) ? 'The database is unavailable' : 'A dependency is unavailable', error);
   }
   const status = (error as { status?: unknown })?.status;
   if (status === 413) return new PayloadTooLargeError();
