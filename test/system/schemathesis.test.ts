@@ -48,47 +48,54 @@ describe('schemathesis against the OpenAPI document', () => {
     const api = new ApiClient(stack.gatewayUrl);
     const session = await api.register('fuzz');
     const reportDir = join(ROOT, '.bin/system-results', `schemathesis-${FULL ? 'full' : 'short'}`);
-    rmSync(reportDir, { recursive: true, force: true });
-    mkdirSync(reportDir, { recursive: true });
-    const { code, output } = await run(
-      'bash',
-      [
-        'scripts/schemathesis.sh',
-        'run',
-        `${stack.gatewayUrl}/api/openapi.json`,
-        '--url',
-        stack.gatewayUrl,
-        '--header',
-        `Authorization: Bearer ${session.accessToken}`,
-        '--checks',
-        CHECKS.join(','),
-        '--max-examples',
-        String(EXAMPLES_PER_OPERATION),
-        '--phases',
-        'examples,coverage,fuzzing',
-        '--workers',
-        '2',
-        '--seed',
-        '8',
-        '--request-timeout',
-        '60',
-        '--suppress-health-check',
-        'all',
-        '--generation-database',
-        'none',
-        // Deleting the fuzzing user's own account would turn the rest of the run into 401s.
-        '--exclude-method',
-        'DELETE',
-        '--exclude-path',
-        '/api/auth/me',
-        '--report',
-        'junit,ndjson',
-        '--report-dir',
-        reportDir,
-        '--no-color',
-      ],
-      FULL ? 1_500_000 : 240_000,
-    );
+    const fuzz = () => {
+      rmSync(reportDir, { recursive: true, force: true });
+      mkdirSync(reportDir, { recursive: true });
+      return run(
+        'bash',
+        [
+          'scripts/schemathesis.sh',
+          'run',
+          `${stack.gatewayUrl}/api/openapi.json`,
+          '--url',
+          stack.gatewayUrl,
+          '--header',
+          `Authorization: Bearer ${session.accessToken}`,
+          '--checks',
+          CHECKS.join(','),
+          '--max-examples',
+          String(EXAMPLES_PER_OPERATION),
+          '--phases',
+          'examples,coverage,fuzzing',
+          '--workers',
+          '2',
+          '--seed',
+          '8',
+          '--request-timeout',
+          '60',
+          '--suppress-health-check',
+          'all',
+          '--generation-database',
+          'none',
+          // Deleting the fuzzing user's own account would turn the rest of the run into 401s.
+          '--exclude-method',
+          'DELETE',
+          '--exclude-path',
+          '/api/auth/me',
+          '--report',
+          'junit,ndjson',
+          '--report-dir',
+          reportDir,
+          '--no-color',
+        ],
+        FULL ? 1_500_000 : 240_000,
+      );
+    };
+    let { code, output } = await fuzz();
+    // Schemathesis itself crashing in its test generator (seen once: CPython's "SystemError: AST constructor
+    // recursion depth mismatch", with no failure found and no service error) is not a finding: run once more,
+    // and that run must be clean.
+    if (code !== 0 && /Runtime Error/.test(output) && !/\d+ failures?\b/.test(output) && errors.lines.length === 0) ({ code, output } = await fuzz());
     // One recorded interaction (request and answer) per generated test case.
     const ndjson = readdirSync(reportDir).filter((name) => name.endsWith('.ndjson')).map((name) => readFileSync(join(reportDir, name), 'utf8')).join('\n');
     const requests = (ndjson.match(/"status_code":/g) ?? []).length;
