@@ -52,7 +52,9 @@ describe('the NATS kit on a 3-node JetStream cluster', () => {
     await ensureStream(single, { name: 'KIT_GROWN', subjects: ['kit.grown.>'] });
     await single.drain();
     const js = nats.connection.jetstream();
-    for (let n = 0; n < 5; n++) await js.publish('kit.grown.item', new TextEncoder().encode(String(n)));
+    // The new stream's interest reaches this connection's node over the routes a moment later (503 until then).
+    expect(await waitFor(async () => js.publish('kit.grown.item', new TextEncoder().encode('0'), { msgID: 'grown-0' }).then(() => true, () => false), 10_000)).toBe(true);
+    for (let n = 1; n < 5; n++) await js.publish('kit.grown.item', new TextEncoder().encode(String(n)));
     expect((await jsm.streams.info('KIT_GROWN')).config.num_replicas).toBe(1);
 
     await ensureStream(nats, { name: 'KIT_GROWN', subjects: ['kit.grown.>'] });
