@@ -40,4 +40,13 @@ describe('the PDF job store against the real database', () => {
     expect(await jobs.findLatestForKey('k1', ['done', 'queued'])).toBeUndefined();
     expect(await db.connection.collection('pdf_jobs_by_key').countDocuments()).toBe(0);
   });
+
+  it('stores 10 jobs of one cache key created at the same moment (two renders asked for at once), none failing', async () => {
+    const jobs = await createJobRepository(db.connection);
+    const created = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) => jobs.create({ jobId: `race-${i}`, projectId: 'race', ownerId: 'o', projectName: 'P', cacheKey: 'race-key', expiresAt: new Date(Date.now() + 60_000) })),
+    );
+    expect(created.filter((outcome) => outcome.status === 'rejected')).toEqual([]);
+    expect((await jobs.findLatestForKey('race-key', ['queued']))?.jobId).toMatch(/^race-\d$/);
+  });
 });

@@ -1,7 +1,7 @@
+import { upsertRacing } from '@playbook/kit/mongo';
 import { Schema, trusted, type Connection } from 'mongoose';
 
 const FAMILIES = 'refresh_token_families';
-const DUPLICATE_KEY = 11000;
 
 /** One login: every refresh token descended from it shares its `_id`. */
 interface RefreshFamilyDocument {
@@ -35,14 +35,7 @@ export async function createRefreshFamilyStore(connection: Connection) {
       await Family.create({ _id: familyId, userId, revoked: false, createdAt: new Date() });
     },
     async revoke(familyId: string): Promise<void> {
-      const upsert = () => Family.updateOne({ _id: familyId }, { $set: { revoked: true }, $setOnInsert: { createdAt: new Date() } }, { upsert: true });
-      try {
-        await upsert();
-      } catch (error) {
-        // Two concurrent upserts of a missing document may both insert on FerretDB; the loser's retry updates.
-        if ((error as { code?: unknown }).code !== DUPLICATE_KEY) throw error;
-        await upsert();
-      }
+      await upsertRacing(() => Family.updateOne({ _id: familyId }, { $set: { revoked: true }, $setOnInsert: { createdAt: new Date() } }, { upsert: true }));
     },
     async isRevoked(familyId: string): Promise<boolean> {
       // The filter is `_id` alone (not `{_id, revoked}`): any other filter scans on FerretDB's SQLite backend.

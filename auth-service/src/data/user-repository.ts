@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Types } from 'mongoose';
 import { ConflictError } from '@playbook/kit';
+import { upsertRacing } from '@playbook/kit/mongo';
 import type { UserRecord, UserRepository } from '../domain/ports';
 
 interface UserDocument {
@@ -53,7 +54,7 @@ export async function createUserRepository(connection: Connection): Promise<User
     lastLoginAt: doc.lastLoginAt ?? null,
   });
   const isObjectId = (id: string) => /^[0-9a-f]{24}$/.test(id);
-  const keyEmail = (email: string, userId: Types.ObjectId) => EmailKey.updateOne({ _id: email }, { $set: { userId } }, { upsert: true });
+  const keyEmail = (email: string, userId: Types.ObjectId) => upsertRacing(() => EmailKey.updateOne({ _id: email }, { $set: { userId } }, { upsert: true }));
 
   return {
     async create(user) {

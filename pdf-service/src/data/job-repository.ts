@@ -1,3 +1,4 @@
+import { upsertRacing } from '@playbook/kit/mongo';
 import mongoose, { type Connection } from 'mongoose';
 import type { PdfJob, PdfJobStatus } from '../domain/pdf-job';
 import type { JobRepository } from '../domain/ports';
@@ -48,7 +49,7 @@ export async function createJobRepository(connection: Connection): Promise<JobRe
   return {
     async create(job) {
       const created = await jobs.create({ _id: job.jobId, ...job, status: 'queued', attempts: 0 });
-      await newestByKey.updateOne({ _id: job.cacheKey }, { $set: { jobId: job.jobId } }, { upsert: true });
+      await upsertRacing(() => newestByKey.updateOne({ _id: job.cacheKey }, { $set: { jobId: job.jobId } }, { upsert: true }));
       return toJob(created.toObject());
     },
     find,
