@@ -3,6 +3,7 @@ import type { NatsHandle } from './nats-connection';
 
 /** JetStream's "stream not found" API error. */
 const STREAM_NOT_FOUND = 10059;
+const STREAM_API_TIMEOUT_MS = 30_000;
 
 async function streamExists(jsm: JetStreamManager, name: string): Promise<boolean> {
   try {
@@ -20,7 +21,9 @@ async function streamExists(jsm: JetStreamManager, name: string): Promise<boolea
  * replica count is updated too: JetStream moves it onto more or fewer cluster nodes without losing messages.
  */
 export async function ensureStream(nats: NatsHandle, config: Partial<StreamConfig> & { name: string }): Promise<void> {
-  const jsm = await nats.connection.jetstreamManager();
+  // Placing a replicated stream waits for the cluster's nodes to agree: on a busy machine past the client's
+  // default 5 s. A start-up step, so waiting longer costs nothing.
+  const jsm = await nats.connection.jetstreamManager({ timeout: STREAM_API_TIMEOUT_MS });
   const wanted = { num_replicas: nats.streamReplicas, ...config };
   if (await streamExists(jsm, config.name)) await jsm.streams.update(config.name, wanted);
   else await jsm.streams.add(wanted);
