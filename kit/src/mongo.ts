@@ -4,7 +4,7 @@ import type { Logger } from './logging/logger';
 import { connectMongo, type MongoHandle } from './mongo/mongo-connection';
 
 export { connectMongo, type ConnectMongoOptions, type MongoHandle } from './mongo/mongo-connection';
-export { upsertRacing } from './mongo/upsert';
+export { insertClaim, isDuplicateKey, upsertRacing } from './mongo/duplicate-key';
 
 /** The variables of a service that keeps data: where MongoDB is, and its own database there (`database` of its services row). */
 export const databaseConfigShape = (defaultDatabase: string) => ({

@@ -1,3 +1,4 @@
+import { insertClaim } from '@playbook/kit/mongo';
 import type { Logger } from '@playbook/kit';
 import type { Connection } from 'mongoose';
 import { RateLimiterMongo, RateLimiterRes } from 'rate-limiter-flexible';
@@ -16,7 +17,6 @@ const COLLECTION = 'login_throttle';
 const TURNS = 'login_turns';
 /** A turn older than this belongs to a sign-in whose process died mid-check (argon2 takes well under a second). */
 const TURN_STALE_MS = 30_000;
-const DUPLICATE_KEY = 11000;
 
 /** One email's sign-in in progress; inserting it takes the turn (the one write FerretDB refuses atomically when taken). */
 interface TurnDocument {
@@ -40,15 +40,7 @@ export async function createLoginThrottle(connection: Connection, settings: Logi
   await connection.collection(COLLECTION).createIndex({ key: 1 }, { unique: true });
   await ensureTtlIndex(connection, COLLECTION, 'expire', logger);
   const turns = connection.db!.collection<TurnDocument>(TURNS);
-  const insertTurn = async (email: string, turnId: string) => {
-    try {
-      await turns.insertOne({ _id: email, turnId, startedAt: new Date() });
-      return true;
-    } catch (error) {
-      if ((error as { code?: unknown }).code === DUPLICATE_KEY) return false;
-      throw error;
-    }
-  };
+  const insertTurn = (email: string, turnId: string) => insertClaim(() => turns.insertOne({ _id: email, turnId, startedAt: new Date() }));
 
   const consumedOnRejection = (outcome: unknown) => {
     if (outcome instanceof RateLimiterRes) return outcome;

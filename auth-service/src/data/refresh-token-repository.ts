@@ -1,3 +1,4 @@
+import { insertClaim } from '@playbook/kit/mongo';
 import { Schema, trusted, type Connection } from 'mongoose';
 import type { Logger } from '@playbook/kit';
 import type { RefreshTokenRecord, RefreshTokenRepository } from '../domain/ports';
@@ -6,7 +7,6 @@ import { ensureTtlIndex } from './indexes';
 
 const TOKENS = 'refresh_tokens';
 const CLAIMS = 'refresh_token_claims';
-const DUPLICATE_KEY = 11000;
 
 /**
  * `_id` is the token hash. Tokens stored by the previous version have an ObjectId `_id` and are found by
@@ -69,15 +69,7 @@ export async function createRefreshTokenRepository(connection: Connection, logge
     if (doc || !legacyUntil || now >= legacyUntil) return doc ?? undefined;
     return (await RefreshToken.findOne({ tokenHash }).lean()) ?? undefined;
   };
-  const claim = async (tokenHash: string, expiresAt: Date) => {
-    try {
-      await Claim.create({ _id: tokenHash, expiresAt });
-      return true;
-    } catch (error) {
-      if ((error as { code?: unknown }).code === DUPLICATE_KEY) return false;
-      throw error;
-    }
-  };
+  const claim = (tokenHash: string, expiresAt: Date) => insertClaim(() => Claim.create({ _id: tokenHash, expiresAt }));
   const toRecord = (doc: RefreshTokenDocument): RefreshTokenRecord => ({
     tokenHash: doc.tokenHash,
     familyId: doc.familyId,

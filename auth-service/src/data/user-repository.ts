@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Types } from 'mongoose';
 import { ConflictError } from '@playbook/kit';
-import { upsertRacing } from '@playbook/kit/mongo';
+import { isDuplicateKey, upsertRacing } from '@playbook/kit/mongo';
 import type { UserRecord, UserRepository } from '../domain/ports';
 
 interface UserDocument {
@@ -38,8 +38,6 @@ const userSchema = new Schema<UserDocument>(
  */
 const emailKeySchema = new Schema<EmailKeyDocument>({ _id: String, userId: { type: Schema.Types.ObjectId, required: true } }, { collection: 'user_emails', versionKey: false });
 
-const DUPLICATE_KEY = 11000;
-
 /** The only code that knows how users are stored; resolves once the unique email index exists. */
 export async function createUserRepository(connection: Connection): Promise<UserRepository> {
   const User = connection.model<UserDocument>('User', userSchema);
@@ -62,7 +60,7 @@ export async function createUserRepository(connection: Connection): Promise<User
       try {
         created = await User.create(user);
       } catch (error) {
-        if ((error as { code?: number }).code === DUPLICATE_KEY) throw new ConflictError('An account with this email already exists');
+        if (isDuplicateKey(error)) throw new ConflictError('An account with this email already exists');
         throw error;
       }
       await keyEmail(user.email, created._id);

@@ -1,8 +1,8 @@
+import { insertClaim } from '@playbook/kit/mongo';
 import type { Connection } from 'mongoose';
 import type { JobSlots } from '../domain/ports';
 
 const COLLECTION = 'pdf_job_slots';
-const DUPLICATE_KEY = 11000;
 
 /** One owner's place for a job in progress: `_id` is `<owner>#<slot>`. */
 interface SlotDocument {
@@ -18,12 +18,7 @@ export function createJobSlots(connection: Connection): JobSlots {
   return {
     async claim(ownerId, slot, jobId) {
       const _id = idOf(ownerId, slot);
-      try {
-        await slots.insertOne({ _id, jobId, claimedAt: new Date() });
-        return { claimed: true };
-      } catch (error) {
-        if ((error as { code?: unknown }).code !== DUPLICATE_KEY) throw error;
-      }
+      if (await insertClaim(() => slots.insertOne({ _id, jobId, claimedAt: new Date() }))) return { claimed: true };
       // Freed between the insert and this read: reported as held by nobody, so the caller frees and retries.
       return { claimed: false, heldBy: (await slots.findOne({ _id }))?.jobId ?? '' };
     },

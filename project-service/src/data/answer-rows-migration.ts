@@ -1,3 +1,4 @@
+import { insertClaim } from '@playbook/kit/mongo';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@playbook/kit';
 import type { Connection, Types } from 'mongoose';
@@ -86,15 +87,7 @@ export async function migrateAnswerRows(connection: Connection, options: AnswerR
   return { projects: byProject.size - skipped, rows: rowsRead, skipped };
 }
 
-async function claim(locks: ReturnType<typeof projectLockModel>, _id: Types.ObjectId, writeId: string, now: Date): Promise<boolean> {
-  try {
-    await locks.create({ _id, writeId, startedAt: now });
-    return true;
-  } catch (error) {
-    if ((error as { code?: unknown }).code === 11000) return false;
-    throw error;
-  }
-}
+const claim = (locks: ReturnType<typeof projectLockModel>, _id: Types.ObjectId, writeId: string, now: Date) => insertClaim(() => locks.create({ _id, writeId, startedAt: now }));
 
 /** Last writer wins per field: a row is applied only where the set has no answer, or an older one. */
 async function mergeRows(answerSets: ReturnType<typeof answerSetModel>, _id: Types.ObjectId, rows: LegacyRow[]): Promise<void> {

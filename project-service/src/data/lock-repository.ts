@@ -1,9 +1,8 @@
+import { insertClaim } from '@playbook/kit/mongo';
 import mongoose, { type Connection, type Model } from 'mongoose';
 import type { LockRepository } from '../domain/ports';
 import { ownerLockModel, projectLockModel, type LockDocument } from './lock-models';
 import { toObjectId } from './object-id';
-
-const DUPLICATE_KEY = 11000;
 
 /** Locks claimed by inserting and released by deleting (see lock-models.ts); `toId` maps a key to its `_id`. */
 async function createLockRepository(locks: Model<LockDocument>, toId: (key: string) => LockDocument['_id'] | undefined): Promise<LockRepository> {
@@ -12,13 +11,7 @@ async function createLockRepository(locks: Model<LockDocument>, toId: (key: stri
     async claim(key, lock) {
       const _id = toId(key);
       if (_id === undefined) return false;
-      try {
-        await locks.create({ _id, writeId: lock.writeId, startedAt: lock.startedAt });
-        return true;
-      } catch (error) {
-        if ((error as { code?: unknown }).code === DUPLICATE_KEY) return false;
-        throw error;
-      }
+      return insertClaim(() => locks.create({ _id, writeId: lock.writeId, startedAt: lock.startedAt }));
     },
 
     async find(key) {
