@@ -149,6 +149,12 @@ TAG="${IMAGE_TAG:-$(awk '$1 == "appVersion:" { gsub(/"/, "", $2); print $2 }' he
 read -r -a BUILD_ARGS <<<"${IMAGE_BUILD_ARGS:-}"
 
 ensure_podman
+# Every checkout on this machine builds into the same image store and replaces (then removes) the previous
+# image of a tag: two builds at once, e.g. two clones tested side by side, would remove each other's images
+# half-way. They take turns.
+mkdir -p "$PLAYBOOK_CACHE_DIR"
+exec 8>"$PLAYBOOK_CACHE_DIR/images.lock"
+flock 8
 for row in "${SERVICE_ROWS[@]}"; do build_image $row; done
 for row in "${SERVICE_ROWS[@]}"; do
   podman image ls --format '{{.Repository}}:{{.Tag}}  {{.Size}}' "$REGISTRY/playbook-${row%% *}:$TAG"
