@@ -8,7 +8,9 @@
 # Chromium) and gets SIGTERM from the kernel when the script dies, even by SIGKILL (setpriv --pdeathsig).
 #
 # Environment (also read from .env; what is set in the environment wins over .env):
-#   NATS_PORT=4222 NATS_MONITOR_PORT=8222   the NATS it starts (none with NATS_EXTERNAL=1 and NATS_URL set)
+#   NATS_PORT=4222 NATS_MONITOR_PORT=8222   the NATS it starts (none with NATS_EXTERNAL=1 and NATS_URL set); each
+#                                           service connects as its own NATS user, its password in
+#                                           .data/nats-users/users/<service>.password (generated once)
 #   DB_PORT=27017                           the embedded database it starts (none with MONGO_URL set)
 #   <NAME>_PORT                             a service's port, e.g. GATEWAY_PORT=9080 (see SERVICES below)
 #   STACK_DATA_DIR=.data STACK_LOG_DIR=.run/logs   where data and logs go
@@ -36,6 +38,7 @@ DATA_DIR="${STACK_DATA_DIR:-$ROOT/.data}"
 LOG_DIR="${STACK_LOG_DIR:-$ROOT/.run/logs}"
 export NATS_URL="${NATS_URL:-nats://127.0.0.1:$NATS_PORT}"
 export JWT_KEYS_DIR="${JWT_KEYS_DIR:-$DATA_DIR/keys}"
+NATS_USERS_DIR="$DATA_DIR/nats-users"
 
 # Every port this run will listen on, as "what:port" entries.
 ports=()
@@ -178,7 +181,9 @@ own_gateway_healthy() {
 }
 
 if [ -z "${NATS_EXTERNAL:-}" ]; then
-  start nats "$ROOT/.bin/nats-server" -js -sd "$DATA_DIR/nats" -a 127.0.0.1 -p "$NATS_PORT" -m "$NATS_MONITOR_PORT"
+  # Anonymous connections are refused: only the identities of contract/src/nats-identities.ts get in.
+  nats_config="$(node "$ROOT/scripts/nats-users.cjs" "$NATS_USERS_DIR")"
+  start nats "$ROOT/.bin/nats-server" -c "$nats_config" -js -sd "$DATA_DIR/nats" -a 127.0.0.1 -p "$NATS_PORT" -m "$NATS_MONITOR_PORT"
   wait_for NATS 15 port_open "$NATS_PORT"
 fi
 if [ -z "${MONGO_URL:-}" ]; then
@@ -188,7 +193,10 @@ if [ -z "${MONGO_URL:-}" ]; then
 fi
 for row in "${SERVICES[@]}"; do
   read -r name folder _ _ <<<"$row"
-  start "$folder" env PORT="${service_port[$folder]}" node "$folder/dist/main.js"
+  nats_password_file="$NATS_USERS_DIR/users/$folder.password"
+  nats_identity=()
+  [ ! -f "$nats_password_file" ] || nats_identity=(NATS_USER="$folder" NATS_PASSWORD_FILE="$nats_password_file")
+  start "$folder" env PORT="${service_port[$folder]}" "${nats_identity[@]}" node "$folder/dist/main.js"
   [ "$name" != gateway ] || gateway_pid="${pids[-1]}"
 done
 wait_for "the stack" 60 own_gateway_healthy

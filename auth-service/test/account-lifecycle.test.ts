@@ -12,10 +12,10 @@ describe('account lifecycle: audit trail, deletion event, nothing secret in the 
 
   beforeAll(async () => {
     natsServer = await startNatsServer();
-    nats = await connectNats({ url: natsServer.url, name: 'events-test', logger: createLogger({ service: 'test', level: 'error' }) });
+    nats = await connectNats({ url: natsServer.url, credentials: natsServer.credentials('test-harness'), name: 'events-test', logger: createLogger({ service: 'test', level: 'error' }) });
     nats.connection.subscribe('auth.v1.>', { callback: (_error, message) => events.push({ subject: message.subject, data: decodeJson(message.data) }) });
     await nats.connection.flush();
-    auth = await startTestAuthService({ natsUrl: natsServer.url });
+    auth = await startTestAuthService({ nats: natsServer });
   });
   afterAll(async () => {
     await auth?.stop();

@@ -10,9 +10,9 @@ describe('login: one answer for every bad credential, throttled per email and pe
 
   beforeAll(async () => {
     nats = await startNatsServer();
-    auth = await startTestAuthService({ natsUrl: nats.url, env: { LOGIN_MAX_FAILURES_PER_IP: '12' } });
+    auth = await startTestAuthService({ nats, env: { LOGIN_MAX_FAILURES_PER_IP: '12' } });
     replica = await startTestAuthService({
-      natsUrl: nats.url,
+      nats,
       dbName: auth.config.MONGO_DB,
       env: { LOGIN_MAX_FAILURES_PER_IP: '12', LOGIN_BACKOFF_BASE_SECONDS: '2', LOGIN_BACKOFF_MAX_SECONDS: '3' },
     });

@@ -7,7 +7,7 @@ describe('sign-ups: throttled per client IP, and argon2 bounded per process', ()
 
   beforeAll(async () => {
     nats = await startNatsServer();
-    auth = await startTestAuthService({ natsUrl: nats.url, env: { REGISTRATIONS_PER_IP_PER_HOUR: '3', ARGON2_MAX_CONCURRENT: '1' } });
+    auth = await startTestAuthService({ nats, env: { REGISTRATIONS_PER_IP_PER_HOUR: '3', ARGON2_MAX_CONCURRENT: '1' } });
   });
   afterAll(async () => {
     await auth?.stop();

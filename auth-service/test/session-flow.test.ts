@@ -9,7 +9,7 @@ describe('auth-service sessions: register → login → me → refresh → reuse
 
   beforeAll(async () => {
     nats = await startNatsServer();
-    auth = await startTestAuthService({ natsUrl: nats.url });
+    auth = await startTestAuthService({ nats });
   });
   afterAll(async () => {
     await auth?.stop();
@@ -101,7 +101,7 @@ describe('auth-service sessions: register → login → me → refresh → reuse
     const ada = await auth.registerUser();
     const db = await mongoose.createConnection(testMongoUrl(), { dbName: auth.config.MONGO_DB }).asPromise();
     const storedHash = async () => ((await db.collection('users').findOne({ email: ada.user.email })) as { passwordHash: string } | null)?.passwordHash;
-    const stronger = await startTestAuthService({ natsUrl: nats.url, dbName: auth.config.MONGO_DB, env: { ARGON2_TIME_COST: '3' } });
+    const stronger = await startTestAuthService({ nats, dbName: auth.config.MONGO_DB, env: { ARGON2_TIME_COST: '3' } });
     try {
       expect(await storedHash()).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
       const login = await fetch(`${stronger.url}/api/auth/login`, {

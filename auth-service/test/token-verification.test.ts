@@ -31,13 +31,13 @@ describe('access tokens: only ES256 tokens from our keys, for us, in time', () =
 
   beforeAll(async () => {
     natsServer = await startNatsServer();
-    nats = await connectNats({ url: natsServer.url, name: 'token-test', logger: createLogger({ service: 'test', level: 'error' }) });
+    nats = await connectNats({ url: natsServer.url, credentials: natsServer.credentials('test-harness'), name: 'token-test', logger: createLogger({ service: 'test', level: 'error' }) });
     // Rotation as a rolling deploy does it: the old replica signed `user`'s token, then the new key took over.
-    const old = await startTestAuthService({ natsUrl: natsServer.url, dbName, env: { JWT_PRIVATE_KEY: pem(oldKey.privateKey) } });
+    const old = await startTestAuthService({ nats: natsServer, dbName, env: { JWT_PRIVATE_KEY: pem(oldKey.privateKey) } });
     user = await old.registerUser();
     await old.stop();
     auth = await startTestAuthService({
-      natsUrl: natsServer.url,
+      nats: natsServer,
       dbName,
       env: { JWT_PRIVATE_KEY: pem(currentKey.privateKey).replace(/\n/g, '\\n'), JWT_PREVIOUS_PUBLIC_KEYS: pem(oldKey.publicKey) },
     });

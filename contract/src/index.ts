@@ -11,3 +11,4 @@ export * from './event-messages';
 
 export * from './playbook/catalog-types';
 export { findPlaybookField, listPlaybookFields, splitListAnswer, type LocatedPlaybookField } from './playbook/catalog-lookup';
+export * from './nats-identities';

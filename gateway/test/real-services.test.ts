@@ -30,12 +30,13 @@ describe('gateway in front of the real services', () => {
   beforeAll(async () => {
     natsServer = await startNatsServer();
     for (const key of ['gateway', 'auth', 'project', 'pdf'] as const) logs[key] = createCapturingLogger(key);
-    const base = { NODE_ENV: 'test', PORT: '0', NATS_URL: natsServer.url, MONGO_URL: testMongoUrl(), SHUTDOWN_TIMEOUT_MS: '2000' };
-    auth = await startTestAuthService({ natsUrl: natsServer.url, logger: logs.auth.logger as Logger, env: { JWT_PRIVATE_KEY: signingKeyPem.replace(/\n/g, '\\n') } });
-    project = await startProjectService(loadConfig(projectConfigSchema, { ...base, MONGO_DB: uniqueDbName('gw_projects') }), logs.project.logger);
-    pdf = await startPdfService(loadConfig(pdfConfigSchema, { ...base, MONGO_DB: uniqueDbName('gw_pdf'), PDF_PAGE_POOL_SIZE: '1' }), logs.pdf.logger);
+    const base = { NODE_ENV: 'test', PORT: '0', MONGO_URL: testMongoUrl(), SHUTDOWN_TIMEOUT_MS: '2000' };
+    auth = await startTestAuthService({ nats: natsServer, logger: logs.auth.logger as Logger, env: { JWT_PRIVATE_KEY: signingKeyPem.replace(/\n/g, '\\n') } });
+    project = await startProjectService(loadConfig(projectConfigSchema, { ...base, ...natsServer.env('project-service'), MONGO_DB: uniqueDbName('gw_projects') }), logs.project.logger);
+    pdf = await startPdfService(loadConfig(pdfConfigSchema, { ...base, ...natsServer.env('pdf-service'), MONGO_DB: uniqueDbName('gw_pdf'), PDF_PAGE_POOL_SIZE: '1' }), logs.pdf.logger);
     const config = loadConfig(gatewayConfigSchema, {
       ...base,
+      ...natsServer.env('gateway'),
       AUTH_SERVICE_URL: auth.url,
       PROJECT_SERVICE_URL: project.url,
       PDF_SERVICE_URL: pdf.url,

@@ -9,3 +9,4 @@ export { consumeMessages, type ConsumeMessagesOptions, type MessageConsumer } fr
 export { ensureStream, openObjectStore } from './nats/jetstream-streams';
 export { createNatsKeyStore, revocationsOverNats, tokenCheckOverNats } from './nats/token-check';
 export type { RevocationFeed } from './nats/revocation-feed';
+export { inboxPrefixOf, natsAuthorizationConfig, passwordVariableOf, writeNatsUsers, type NatsIdentity, type PasswordSource } from './nats/server-authorization';

@@ -36,7 +36,7 @@ describe('the NATS kit on a 3-node JetStream cluster', () => {
 
   beforeAll(async () => {
     cluster = await startNatsCluster(3);
-    nats = await connectNats({ url: cluster.url, name: 'kit-test', logger, streamReplicas: 3 });
+    nats = await connectNats({ url: cluster.url, credentials: cluster.credentials('test-harness'), name: 'kit-test', logger, streamReplicas: 3 });
   }, 90_000);
   afterAll(async () => {
     await nats?.drain();
@@ -48,7 +48,7 @@ describe('the NATS kit on a 3-node JetStream cluster', () => {
     await ensureStream(nats, { name: 'KIT_FRESH', subjects: ['kit.fresh.>'] });
     expect((await jsm.streams.info('KIT_FRESH')).config.num_replicas).toBe(3);
 
-    const single = await connectNats({ url: cluster.url, name: 'kit-test-r1', logger });
+    const single = await connectNats({ url: cluster.url, credentials: cluster.credentials('test-harness'), name: 'kit-test-r1', logger });
     await ensureStream(single, { name: 'KIT_GROWN', subjects: ['kit.grown.>'] });
     await single.drain();
     const js = nats.connection.jetstream();
@@ -66,7 +66,7 @@ describe('the NATS kit on a 3-node JetStream cluster', () => {
   }, 60_000);
 
   it('brings an object store created with one replica to three, keeping its objects', async () => {
-    const single = await connectNats({ url: cluster.url, name: 'kit-test-r1', logger });
+    const single = await connectNats({ url: cluster.url, credentials: cluster.credentials('test-harness'), name: 'kit-test-r1', logger });
     await (await openObjectStore(single, 'kit-files')).putBlob({ name: 'kept' }, new TextEncoder().encode('still here'));
     await single.drain();
 
@@ -77,7 +77,7 @@ describe('the NATS kit on a 3-node JetStream cluster', () => {
 
   it('follows the loss of the node it is connected to: reconnects to another one and answers again', async () => {
     serveRequests(nats, { subject: 'kit.v1.echo', queue: 'kit', logger, schema: z.object({ n: z.number() }), handle: async ({ n }) => ({ n }) });
-    const client = await connectNats({ url: cluster.url, name: 'kit-test-client', logger });
+    const client = await connectNats({ url: cluster.url, credentials: cluster.credentials('test-harness'), name: 'kit-test-client', logger });
     const ask = (n: number) => natsRequest(client, { subject: 'kit.v1.echo', payload: { n }, responseSchema: z.object({ n: z.number() }), timeoutMs: 2_000 });
     // The responder's interest reaches the client's node over the cluster's routes a moment later.
     expect(await waitFor(async () => (await ask(1).catch(() => undefined))?.n === 1, 10_000)).toBe(true);

@@ -13,7 +13,7 @@ describe('pdf-service start', () => {
   let nats: NatsHandle;
   beforeAll(async () => {
     natsServer = await startNatsServer();
-    nats = await connectNats({ url: natsServer.url, name: 'pdf-start-test', logger: createLogger({ service: 'test', level: 'error' }) });
+    nats = await connectNats({ url: natsServer.url, credentials: natsServer.credentials('test-harness'), name: 'pdf-start-test', logger: createLogger({ service: 'test', level: 'error' }) });
   });
   afterAll(async () => {
     await nats?.drain();
@@ -25,7 +25,7 @@ describe('pdf-service start', () => {
     const jsm = await nats.connection.jetstreamManager();
     await jsm.streams.add({ name: 'SQUATTER', subjects: [`$O.${PDF_OBJECT_STORE}.>`] });
     const logs = createCapturingLogger('pdf-service');
-    const config = loadConfig(pdfConfigSchema, { NODE_ENV: 'test', NATS_URL: natsServer.url, MONGO_URL: testMongoUrl(), MONGO_DB: uniqueDbName('pdfstart'), PORT: '0', PDF_PAGE_POOL_SIZE: '1' });
+    const config = loadConfig(pdfConfigSchema, { NODE_ENV: 'test', ...natsServer.env('pdf-service'), MONGO_URL: testMongoUrl(), MONGO_DB: uniqueDbName('pdfstart'), PORT: '0', PDF_PAGE_POOL_SIZE: '1' });
 
     await expect(startPdfService(config, logs.logger)).rejects.toThrow();
 

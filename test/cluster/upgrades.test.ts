@@ -3,8 +3,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  createRestrictedNamespace, deleteNamespace, getObject, helm, list, mustDeploy, pdbBreaches, podSnapshot,
-  RELEASE, rolledComponents, secretData, upgradeWithinBudgets, waitForSettled, type KubeObject,
+  createRestrictedNamespace, createSecrets, DATABASE_CREDENTIALS, databaseSecretData, databaseSecrets, deleteNamespace, getObject, helm, list,
+  mustDeploy, pdbBreaches, podSnapshot, RELEASE, rolledComponents, secretData, upgradeWithinBudgets, waitForSettled, type KubeObject,
 } from './support/cluster';
 
 const namespace = 'upgrades';
@@ -47,12 +47,14 @@ describe('helm upgrade on a real control plane', () => {
   }
 
   let generated: Record<string, string>;
+  let credentials: Awaited<ReturnType<typeof databaseSecretData>>;
 
   beforeAll(async () => {
     await createRestrictedNamespace(namespace);
     await mustDeploy('install', namespace, []);
     await waitForSettled(namespace);
     generated = await secretData(namespace);
+    credentials = await databaseSecretData(namespace);
   });
 
   afterAll(async () => {
@@ -69,6 +71,7 @@ describe('helm upgrade on a real control plane', () => {
     expect(await podSnapshot(namespace)).toEqual(pods);
     expect(await rolloutState()).toEqual(state);
     expect(await secretData(namespace)).toEqual(generated);
+    expect(await databaseSecretData(namespace)).toEqual(credentials);
   });
 
   it('a config change rolls every pod that reads the ConfigMap, and only those', async () => {
@@ -110,7 +113,7 @@ describe('helm upgrade on a real control plane', () => {
     const now = await secretData(namespace);
     expect(now['jwt-private-key.pem']).not.toEqual(generated['jwt-private-key.pem']);
     expect(now['mongo-root-password']).toEqual(generated['mongo-root-password']);
-    expect(now['mongo-url']).toEqual(generated['mongo-url']);
+    expect(await databaseSecretData(namespace)).toEqual(credentials);
     generated = now;
   });
 
@@ -125,20 +128,26 @@ describe('helm upgrade on a real control plane', () => {
     expect((await list(namespace, 'hpa')).map((hpa) => hpa.metadata.name).sort()).toEqual(Object.keys(everyService(0)).sort());
   });
 
-  it('disabling and re-enabling the in-chart NATS and MongoDB upgrades, and MongoDB comes back to its claim and password', async () => {
+  it('disabling and re-enabling the in-chart NATS and MongoDB upgrades, and MongoDB comes back to its claim, password and users\' Secrets', async () => {
     const claim = await getObject(namespace, 'pvc', `data-${RELEASE}-mongodb-0`);
     expect(claim).toBeDefined();
+    const existingSecret = (credential: string) => `${credential === 'backup' ? 'backup' : `services.${credential}`}.mongoSecret.existingSecret`;
+    await createSecrets(namespace, databaseSecrets('mongodb.example.internal:27017/?authSource=admin', 'mongo-url'));
 
-    await upgrade(['nats.enabled=false', 'nats.external.url=nats://nats.nats.svc:4222',
-      'mongodb.enabled=false', 'mongodb.external.url=mongodb://playbook:secret@mongodb.example.internal:27017/']);
+    await upgrade(['nats.enabled=false', 'nats.external.url=nats://nats.nats.svc:4222', 'mongodb.enabled=false',
+      ...DATABASE_CREDENTIALS.map((credential) => `${existingSecret(credential)}=mongodb-${credential}`)]);
     expect(await list(namespace, 'statefulsets')).toEqual([]);
     const deployment = await getObject(namespace, 'deployment', `${RELEASE}-gateway`);
     expect(deployment?.spec.template.spec.containers[0].env).toEqual(expect.arrayContaining([{ name: 'NATS_URL', value: 'nats://nats.nats.svc:4222' }]));
 
-    await upgrade(['nats.enabled=true', 'mongodb.enabled=true']);
+    const project = await getObject(namespace, 'deployment', `${RELEASE}-project-service`);
+    expect(project?.spec.template.spec.containers[0].env).toEqual(expect.arrayContaining([{ name: 'MONGO_URL', valueFrom: { secretKeyRef: { name: 'mongodb-project-service', key: 'mongo-url' } } }]));
+
+    await upgrade(['nats.enabled=true', 'mongodb.enabled=true', ...DATABASE_CREDENTIALS.map((credential) => `${existingSecret(credential)}=`)]);
     expect((await list(namespace, 'statefulsets')).map((sts) => sts.metadata.name).sort()).toEqual([`${RELEASE}-mongodb`, `${RELEASE}-nats`]);
     expect((await getObject(namespace, 'pvc', `data-${RELEASE}-mongodb-0`))?.metadata.uid).toEqual(claim?.metadata.uid);
     expect((await secretData(namespace))['mongo-root-password']).toEqual(generated['mongo-root-password']);
+    expect(await databaseSecretData(namespace)).toEqual(credentials);
   });
 
   it('switching from Ingress to the Gateway API and back replaces the routing objects', async () => {
@@ -185,6 +194,7 @@ describe('helm upgrade on a real control plane', () => {
 
     expect(await claims()).toEqual(before);
     expect(await secretData(namespace)).toEqual(secrets);
+    expect(await databaseSecretData(namespace)).toEqual(credentials);
   });
 
   async function replicaCounts(): Promise<Record<string, number>> {

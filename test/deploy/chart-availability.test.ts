@@ -70,12 +70,12 @@ describe('the chart with the production values', () => {
   });
 });
 
-describe('the chart-generated Secret for a MongoDB replica set', () => {
-  it('names every member and the set in the services\' URL, so the driver follows a new primary, and generates the members\' key', () => {
-    const secret = one(renderChart([], ['mongodb.replicas=3']), 'Secret', 'playbook');
+describe('the chart-generated Secrets for a MongoDB replica set', () => {
+  it('names every member and the set in each service\'s URL, so the driver follows a new primary, and generates the members\' key', () => {
+    const manifests = renderChart([], ['mongodb.replicas=3']);
     const members = [0, 1, 2].map((i) => `playbook-mongodb-${i}.playbook-mongodb.playbook.svc:27017`).join(',');
-    expect(decoded(secret, 'mongo-url')).toMatch(new RegExp(`^mongodb://root:[A-Za-z0-9]{32}@${members.replace(/\./g, '\\.')}/\\?authSource=admin&replicaSet=rs0$`));
-    expect(decoded(secret, 'mongo-replica-set-key')).toMatch(/^[A-Za-z0-9]{756}$/);
+    expect(decoded(one(manifests, 'Secret', 'playbook-project-service-mongodb'), 'mongo-url')).toMatch(new RegExp(`^mongodb://project-service:[A-Za-z0-9]{32}@${members.replace(/\./g, '\\.')}/\\?authSource=admin&replicaSet=rs0$`));
+    expect(decoded(one(manifests, 'Secret', 'playbook'), 'mongo-replica-set-key')).toMatch(/^[A-Za-z0-9]{756}$/);
   });
 });
 

@@ -159,7 +159,9 @@ describe('helm chart', () => {
       const decoded = (key: string) => Buffer.from(secret.data[key] ?? '', 'base64').toString();
       const key = createPrivateKey(decoded('jwt-private-key.pem'));
       expect(key.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
-      expect(decoded('mongo-url')).toMatch(/^mongodb:\/\/root:[A-Za-z0-9]{32}@playbook-mongodb:27017\/\?authSource=admin$/);
+      // The root login stays with MongoDB: no URL of it, only the password its own pod reads.
+      expect(Object.keys(secret.data).filter((k) => decoded(k).startsWith('mongodb'))).toEqual([]);
+      expect(decoded('mongo-root-password')).toMatch(/^[A-Za-z0-9]{32}$/);
     });
 
     it('runs NATS with JetStream and MongoDB on a PVC in-chart, with a mongodump CronJob keeping backups for the retention days', () => {
@@ -171,7 +173,7 @@ describe('helm chart', () => {
       }
       const backup = workloads(manifests()).find((w) => w.manifest.kind === 'CronJob')!;
       const args = (mainContainer(backup.template) as Container & { args: string[] }).args.join('\n');
-      expect(args).toContain('mongodump --uri="$MONGO_URL" --gzip --archive=');
+      expect(args).toContain('mongodump --uri="$MONGO_URL" --db="$database" --gzip --archive=');
       expect(args).toContain('-mtime "+$RETENTION_DAYS" -print -delete');
       expect(backup.template.spec.volumes?.map((v) => v.name)).toEqual(['backup', 'tmp']);
     });
@@ -220,7 +222,7 @@ describe('helm chart', () => {
     expect(ofKind(manifests, 'StatefulSet')).toEqual([]);
     expect(ofKind(manifests, 'Secret')).toEqual([]);
     const env = (service: string) => mainContainer(deploymentOf(manifests, service).template).env ?? [];
-    expect(env('project-service').find((e) => e.name === 'MONGO_URL')?.valueFrom).toEqual({ secretKeyRef: { name: 'playbook-mongodb', key: 'uri' } });
+    expect(env('project-service').find((e) => e.name === 'MONGO_URL')?.valueFrom).toEqual({ secretKeyRef: { name: 'mongodb-project-service', key: 'uri' } });
     expect(env('gateway').find((e) => e.name === 'NATS_URL')?.valueFrom).toEqual({ secretKeyRef: { name: 'playbook-nats', key: 'url' } });
     // The signing key as a read-only file from the Secret, never in the environment.
     const auth = deploymentOf(manifests, 'auth-service').template;

@@ -88,7 +88,7 @@ describe('service output in production', () => {
 
   it('ends a service whose port is taken with one JSON line on stderr and exit code 1', async () => {
     const takenPort = new URL(stack.url('auth-service')).port;
-    const exit = await runToExit('gateway', { PORT: takenPort, NATS_URL: stack.nats.url });
+    const exit = await runToExit('gateway', { PORT: takenPort, ...stack.nats.env('gateway') });
     expect(exit.code).toBe(1);
     expect(nonJsonLines(exit.stdout)).toEqual([]);
     expect(onlyLineOf(exit.stderr)).toMatchObject({ level: 'error', service: 'gateway', message: expect.stringContaining('EADDRINUSE'), error: { code: 'EADDRINUSE' } });
@@ -106,7 +106,7 @@ describe('service output in production', () => {
   }, 60_000);
 
   it('writes a warning of Node itself as a JSON log line', async () => {
-    const exit = await runToExit('gateway', { NATS_URL: stack.nats.url, PORT: new URL(stack.url('auth-service')).port },
+    const exit = await runToExit('gateway', { ...stack.nats.env('gateway'), PORT: new URL(stack.url('auth-service')).port },
       "setImmediate(() => process.emitWarning('a planted warning', 'DeprecationWarning', 'DEP_PLANTED'));");
     expect([...nonJsonLines(exit.stdout), ...nonJsonLines(exit.stderr)]).toEqual([]);
     const warnings = parsedLines(exit.stdout).filter((line) => line.level === 'warn');

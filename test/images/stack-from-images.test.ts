@@ -60,7 +60,11 @@ describe('the stack run from the container images', () => {
         const variable = `${other.toUpperCase().replace('-', '_')}_URL`;
         if (variable in env) env[variable] = local(other);
       }
-      const container = runContainer(chart, env, secretFiles);
+      // Its own NATS password, as the chart mounts the service's Secret (same key name in every service's Secret).
+      const natsPasswordFile = join(workDir, `${service}-nats-password`);
+      writeFileSync(natsPasswordFile, nats.credentials(service).password, { mode: 0o440 });
+      chownSync(natsPasswordFile, 0, 1000);
+      const container = runContainer(chart, env, { ...secretFiles, 'nats-password': natsPasswordFile });
       containers.set(service, container);
       const output = () => `${container.output().stdout}\n${container.output().stderr}`;
       const exited = container.process.exited.then((code) => `${service} exited with code ${code} before it was ready`);

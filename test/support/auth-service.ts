@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { loadConfig, type Logger } from '@playbook/kit';
 import { authConfigSchema, type AuthConfig } from '../../auth-service/src/config';
 import { startAuthService } from '../../auth-service/src/main';
+import type { TestNats } from './nats-server';
 import { createCapturingLogger, testMongoUrl, uniqueDbName } from './test-env';
 
 export interface RegisteredUser {
@@ -17,8 +18,8 @@ export interface RegisteredUser {
 }
 
 export interface StartTestAuthServiceOptions {
-  /** The suite's NATS server (test/support/nats-server.ts). */
-  natsUrl: string;
+  /** The suite's NATS server (test/support/nats-server.ts); the service connects as auth-service. */
+  nats: TestNats;
   /** Defaults to the jest global setup's embedded database. */
   mongoUrl?: string;
   /** Defaults to a fresh unique name. */
@@ -82,7 +83,7 @@ export async function startTestAuthService(options: StartTestAuthServiceOptions)
   const config = loadConfig(authConfigSchema, {
     NODE_ENV: 'test',
     PORT: '0',
-    NATS_URL: options.natsUrl,
+    ...options.nats.env('auth-service'),
     MONGO_URL: options.mongoUrl ?? testMongoUrl(),
     MONGO_DB: options.dbName ?? uniqueDbName('auth'),
     JWT_KEYS_DIR: keysDir,

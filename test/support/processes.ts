@@ -56,10 +56,10 @@ export type StartedProcess = ReturnType<typeof startProcess>;
  * A server process that a test may stop and start again on the same port and data folder (a NATS or
  * database outage); `destroy` stops it and removes the folder.
  */
-export function restartableServer(command: string, args: string[], port: number, dataDir: string, startTimeoutMs: number) {
+export function restartableServer(command: string, args: string[], port: number, dataDir: string, startTimeoutMs: number, env?: NodeJS.ProcessEnv) {
   let process: StartedProcess | undefined;
   const start = async () => {
-    process = startProcess(command, args);
+    process = startProcess(command, args, env);
     await waitForPort(port, startTimeoutMs).catch((error: Error) => {
       throw new Error(`${error.message}\n${process?.output()}`);
     });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SERVICES, type ServiceFolder } from '@playbook/contract';
 import { startEmbeddedDb, type TestEmbeddedDb } from './embedded-db';
-import { startNatsServer, type TestNatsServer } from './nats-server';
+import { assertNoViolations, startNatsServer, type TestNats, type TestNatsServer } from './nats-server';
 import { freePort, startProcess, type StartedProcess } from './processes';
 import { uniqueDbName } from './test-env';
 
@@ -12,9 +12,8 @@ const ROOT = resolve(__dirname, '../..');
 export const STACK_SERVICES = SERVICES.map((service) => service.folder);
 export type StackServiceName = ServiceFolder;
 
-/** What the stack needs of NATS: where it is, and how to remove it when the stack stops. */
-export interface StackNats {
-  url: string;
+/** What the stack needs of NATS: where it is, each service's identity, and how to remove it when the stack stops. */
+export interface StackNats extends TestNats {
   destroy(): Promise<void>;
 }
 
@@ -50,7 +49,7 @@ export async function startStack<N extends StackNats = TestNatsServer>(options: 
     LOG_FORMAT: 'json',
     LOG_LEVEL: 'info',
     PORT: String(ports[name]),
-    NATS_URL: nats.url,
+    ...nats.env(name),
     MONGO_URL: mongoUrl,
     MONGO_DB: `${dbPrefix}_${name.replace('-service', '')}`,
     JWT_KEYS_DIR: join(dataDir, 'keys'),
@@ -86,9 +85,11 @@ export async function startStack<N extends StackNats = TestNatsServer>(options: 
     },
     async stop() {
       for (const name of [...STACK_SERVICES].reverse()) await processes.get(name)?.stop('SIGTERM', 10_000);
+      const violations = nats.violations();
       await nats.destroy();
       await db?.destroy();
       rmSync(dataDir, { recursive: true, force: true });
+      assertNoViolations(violations);
     },
   };
 }

@@ -4,7 +4,7 @@ import { EVENT_STREAM } from '@playbook/kit/nats';
 import { createUsers, savesInFlightAt, startTraffic, stopAllTraffic, summarize, verifyAnswers, type VirtualUser } from '../../bench/load/traffic';
 import { PDF_OBJECT_STORE } from '../../pdf-service/src/data/pdf-file-store';
 import { PDF_RENDER_CONSUMER, PDF_WORK_STREAM } from '../../pdf-service/src/messaging/subjects';
-import { startNatsCluster, type TestNatsCluster } from '../support/nats-server';
+import { harnessConnectOptions, startNatsCluster, type TestNatsCluster } from '../support/nats-server';
 import { startStack, STACK_SERVICES, type StackServiceName, type TestStack } from '../support/stack';
 import { answers, ApiClient, sleep, type PdfJob, type Session } from './support/api-client';
 import { recordResult } from './support/fault-helpers';
@@ -71,7 +71,7 @@ describe('one node of a 3-node NATS cluster killed under PDF and save load', () 
       // One render at a time, so the queued jobs are still waiting in JetStream when the node goes.
       env: { ...LOAD_ENV, NATS_STREAM_REPLICAS: '3', PDF_PAGE_POOL_SIZE: '1', PDF_WORKER_CONCURRENCY: '1' },
     });
-    observer = await connect({ servers: cluster.url.split(','), name: 'fault-test-observer', maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+    observer = await connect({ ...harnessConnectOptions(cluster), name: 'fault-test-observer', maxReconnectAttempts: -1, reconnectTimeWait: 250 });
     jsm = await observer.jetstreamManager();
     users = await createUsers(stack.gatewayUrl, 4);
   }, 150_000);

@@ -20,14 +20,14 @@ export interface TestGatewayOptions {
 export async function startTestGateway(options: TestGatewayOptions = {}) {
   const natsServer: TestNatsServer = await startNatsServer();
   const captured = createCapturingLogger('test');
-  const nats: NatsHandle = await connectNats({ url: natsServer.url, name: 'test-issuer', logger: captured.logger });
+  const nats: NatsHandle = await connectNats({ url: natsServer.url, credentials: natsServer.credentials('test-harness'), name: 'test-issuer', logger: captured.logger });
   const issuer = await createTestTokenIssuer(nats);
   const upstreams = { auth: await startFakeUpstream('auth'), project: await startFakeUpstream('project'), pdf: await startFakeUpstream('pdf') };
   const gatewayLog = createCapturingLogger('gateway');
   const config: GatewayConfig = loadConfig(gatewayConfigSchema, {
     NODE_ENV: 'test',
     PORT: '0',
-    NATS_URL: natsServer.url,
+    ...natsServer.env('gateway'),
     AUTH_SERVICE_URL: upstreams.auth.url,
     PROJECT_SERVICE_URL: upstreams.project.url,
     PDF_SERVICE_URL: upstreams.pdf.url,

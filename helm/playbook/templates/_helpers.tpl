@@ -51,21 +51,61 @@ app.kubernetes.io/component: {{ .component }}
 {{- default (include "playbook.fullname" .) .Values.secrets.existingSecret -}}
 {{- end }}
 
-{{/* Where MONGO_URL comes from: {name, key} of a Secret. */}}
-{{- define "playbook.mongoUrlRef" -}}
-{{- if and (not .Values.mongodb.enabled) .Values.mongodb.external.existingSecret -}}
-name: {{ .Values.mongodb.external.existingSecret }}
-key: {{ .Values.mongodb.external.existingSecretKey }}
-{{- else -}}
-name: {{ include "playbook.secretName" . }}
-key: {{ .Values.secrets.keys.mongoUrl }}
+{{/*
+The database credentials, each a user of its own with its MONGO_URL in a Secret of its own: one per enabled
+service with a mongoDb (readWrite on that database only) and "backup" while the backup job is on (read on every
+service's database: mongodump of a database needs only find on it). Each is {name, secret, key, generated,
+roles}: the chart's Secret <fullname>-<name>-mongodb (generated) or the operator's existingSecret. Returns
+{"credentials": [...]} as JSON, for fromJson.
+*/}}
+{{- define "playbook.databaseCredentials" -}}
+{{- $fullname := include "playbook.fullname" . -}}
+{{- $credentials := list -}}
+{{- $databases := list -}}
+{{- range $name, $_ := .Values.services -}}
+{{- $svc := include "playbook.service" (dict "root" $ "name" $name) | fromYaml -}}
+{{- if $svc.mongoDb }}{{ $databases = append $databases $svc.mongoDb }}{{ end -}}
+{{- if and $svc.enabled $svc.mongoDb -}}
+{{- $credentials = append $credentials (dict "name" $name "from" $svc.mongoSecret "roles" (list (dict "role" "readWrite" "db" $svc.mongoDb))) -}}
+{{- end -}}
+{{- end -}}
+{{- if .Values.backup.enabled -}}
+{{- $roles := list -}}
+{{- range $databases | uniq | sortAlpha }}{{ $roles = append $roles (dict "role" "read" "db" .) }}{{ end -}}
+{{- $credentials = append $credentials (dict "name" "backup" "from" .Values.backup.mongoSecret "roles" $roles) -}}
+{{- end -}}
+{{- $resolved := list -}}
+{{- range $credentials -}}
+{{- $existing := .from.existingSecret -}}
+{{- $secret := $existing | default (printf "%s-%s-mongodb" $fullname .name) -}}
+{{- $key := ternary .from.existingSecretKey $.Values.secrets.keys.mongoUrl (not (empty $existing)) -}}
+{{- $resolved = append $resolved (dict "name" .name "secret" $secret "key" $key "generated" (empty $existing) "roles" .roles) -}}
+{{- end -}}
+{{- toJson (dict "credentials" $resolved) -}}
 {{- end }}
+
+{{/* What the in-chart MongoDB's database-users container makes of the credentials: [{name, roles}] as JSON. */}}
+{{- define "playbook.databaseUsers" -}}
+{{- $users := list -}}
+{{- range . }}{{ $users = append $users (pick . "name" "roles") }}{{ end -}}
+{{- toJson $users -}}
+{{- end }}
+
+{{/* Where one credential's MONGO_URL comes from: {name, key} of a Secret; call with (dict "root" $ "name" "backup"). */}}
+{{- define "playbook.mongoUrlRef" -}}
+{{- $name := .name -}}
+{{- range (include "playbook.databaseCredentials" .root | fromJson).credentials -}}
+{{- if eq .name $name -}}
+name: {{ .secret }}
+key: {{ .key }}
+{{- end -}}
+{{- end -}}
 {{- end }}
 
 {{/* NATS URL when it is not a secret (in-chart or external.url). */}}
 {{- define "playbook.natsUrl" -}}
 {{- if .Values.nats.enabled -}}
-{{- printf "nats://%s-nats:4222" (include "playbook.fullname" .) -}}
+{{- printf "%s://%s-nats:4222" (ternary "tls" "nats" .Values.nats.tls.enabled) (include "playbook.fullname" .) -}}
 {{- else -}}
 {{- .Values.nats.external.url -}}
 {{- end }}
@@ -137,15 +177,17 @@ seccompProfile:
 
 {{/*
 Changes to what feeds the Secret roll the pods that read it, and only those: the Secret's name and keys, the
-values behind a workload's secretEnv, the MongoDB URL's inputs with "mongo", the external NATS URL with "nats".
+values behind a workload's secretEnv, with "mongo" the inputs of one credential's URL (its name) or, with true,
+of every credential and the root login (the MongoDB pod), the external NATS URL with "nats".
 Generated values are kept across upgrades (lookup), so they never change the checksum by themselves. Call with
-(dict "root" $ "secretEnv" $svc.secretEnv "mongo" true "nats" true).
+(dict "root" $ "secretEnv" $svc.secretEnv "mongo" "auth-service" "nats" true).
 */}}
 {{- define "playbook.secretChecksum" -}}
 {{- $values := .root.Values -}}
 {{- $inputs := dict "existingSecret" $values.secrets.existingSecret "keys" $values.secrets.keys -}}
 {{- range $name, $key := .secretEnv | default dict }}{{ $inputs = set $inputs $key (index $values.secrets $key | default "") }}{{ end -}}
-{{- if .mongo }}{{ $inputs = set $inputs "mongodb" (pick $values.mongodb "enabled" "rootUser" "rootPassword" "external" "replicas" "replicaSetName") }}{{ end -}}
+{{- if eq (toString .mongo) "true" }}{{ $inputs = set $inputs "mongodb" (dict "settings" (pick $values.mongodb "enabled" "rootUser" "rootPassword" "replicas" "replicaSetName") "credentials" (include "playbook.databaseCredentials" .root)) }}{{ end -}}
+{{- if and .mongo (ne (toString .mongo) "true") }}{{ $inputs = set $inputs "mongodb" (dict "settings" (pick $values.mongodb "enabled" "replicas" "replicaSetName") "url" (include "playbook.mongoUrlRef" (dict "root" .root "name" .mongo))) }}{{ end -}}
 {{- if .nats }}{{ $inputs = set $inputs "nats" $values.nats.external }}{{ end -}}
 {{- toJson $inputs | sha256sum -}}
 {{- end }}

@@ -22,6 +22,11 @@ export const baseConfigSchema = z.object({
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'debug']).default('info'),
   LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
   NATS_URL: z.string().min(1).default('nats://127.0.0.1:4222'),
+  /** This service's NATS identity (default: the service's name) and the file holding its password; no file, no credentials. */
+  NATS_USER: z.string().min(1).optional(),
+  NATS_PASSWORD_FILE: z.string().min(1).optional(),
+  /** The CA certificate (PEM file) the NATS server's certificate must chain to; set, the connection must be TLS. */
+  NATS_TLS_CA_FILE: z.string().min(1).optional(),
   NATS_REQUEST_TIMEOUT_MS: envPositiveInt(5000),
   /** Cluster nodes holding each JetStream stream, the work queue and the PDF object store; 3 survives losing a node. */
   NATS_STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),

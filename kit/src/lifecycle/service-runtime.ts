@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type Koa from 'koa';
 import type { BaseConfig } from '../config/env-types';
 import type { ReadinessCheck } from '../http/health-middleware';
@@ -31,10 +32,20 @@ export interface OpenRuntimeOptions {
   logger?: Logger;
 }
 
+/** A credential mounted as a file (a Kubernetes Secret, the local stack's data folder): its content, without the trailing newline. */
+function readSecretFile(path: string, variable: string): string {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch (error) {
+    throw new Error(`${variable}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+}
+
 export async function openServiceRuntime({ name, config, openDatabase, logger: given }: OpenRuntimeOptions): Promise<ServiceRuntime> {
   const logger = given ?? createLogger({ service: name, level: config.LOG_LEVEL, format: logFormatFor(config) });
   const metrics = createMetrics(name);
-  const nats = await connectNats({ url: config.NATS_URL, name, logger, streamReplicas: config.NATS_STREAM_REPLICAS });
+  const credentials = config.NATS_PASSWORD_FILE ? { user: config.NATS_USER ?? name, password: readSecretFile(config.NATS_PASSWORD_FILE, 'NATS_PASSWORD_FILE') } : undefined;
+  const nats = await connectNats({ url: config.NATS_URL, name, logger, streamReplicas: config.NATS_STREAM_REPLICAS, credentials, tlsCaFile: config.NATS_TLS_CA_FILE });
   let mongo: MongoHandle | undefined;
   try {
     mongo = openDatabase ? await openDatabase(logger) : undefined;

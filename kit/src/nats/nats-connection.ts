@@ -1,5 +1,6 @@
 import { connect, Events, type NatsConnection } from 'nats';
 import type { Logger } from '../logging/logger';
+import { inboxPrefixOf } from './server-authorization';
 
 export interface NatsHandle {
   connection: NatsConnection;
@@ -18,13 +19,24 @@ export interface ConnectNatsOptions {
   logger: Logger;
   /** Default 1: a single server cannot hold more. */
   streamReplicas?: number;
+  /** This service's NATS identity; without it the connection is anonymous, which a server with identities refuses. */
+  credentials?: NatsCredentials;
+  /** The CA the server's certificate must chain to: the connection is then TLS or nothing. */
+  tlsCaFile?: string;
+}
+
+export interface NatsCredentials {
+  user: string;
+  password: string;
 }
 
 /** Connects with reconnect-forever and keeps track of the connection state for readiness. */
-export async function connectNats({ url, name, logger, streamReplicas = 1 }: ConnectNatsOptions): Promise<NatsHandle> {
+export async function connectNats({ url, name, logger, streamReplicas = 1, credentials, tlsCaFile }: ConnectNatsOptions): Promise<NatsHandle> {
   const connection = await connect({
     servers: url.split(',').map((server) => server.trim()),
     name,
+    ...(credentials ? { user: credentials.user, pass: credentials.password, inboxPrefix: inboxPrefixOf(credentials.user) } : {}),
+    ...(tlsCaFile ? { tls: { caFile: tlsCaFile } } : {}),
     maxReconnectAttempts: -1,
     reconnectTimeWait: 500,
     reconnectJitter: 250,
@@ -42,6 +54,10 @@ export async function connectNats({ url, name, logger, streamReplicas = 1 }: Con
       } else if (status.type === Events.Reconnect) {
         connected = true;
         logger.info('reconnected to NATS');
+      } else if (status.type === Events.Error) {
+        // The server refused something this identity may not do (contract/src/nats-identities.ts): a bug or an attack.
+        const refused = (status as { permissionContext?: { operation: string; subject: string } }).permissionContext;
+        logger.error(refused ? `NATS refused this service's ${refused.operation} to ${refused.subject}` : `NATS error: ${String(status.data)}`);
       }
     }
   })();

@@ -8,10 +8,15 @@ export {
   JWKS_SUBJECT,
 } from '@playbook/contract';
 
-/** Render jobs: a JetStream work-queue stream of its own (not the EVENTS stream, whose `pdf.v1.job.>` are events). */
-export const PDF_WORK_STREAM = 'PDF_JOBS';
-export const PDF_RENDER_JOB_SUBJECT = 'pdf.v1.work.render';
-/** The durable pull consumer every replica shares. */
-export const PDF_RENDER_CONSUMER = 'pdf-service-renderer';
-export const PROJECT_DELETED_CONSUMER = 'pdf-service-project-deleted';
-export const USER_DELETED_CONSUMER = 'pdf-service-user-deleted';
+/**
+ * Its JetStream resources (named in the contract, whose NATS identities allow them to pdf-service alone): the
+ * render jobs' work-queue stream, its subject and the durable pull consumer every replica shares, and the durable
+ * consumers of deletions.
+ */
+export {
+  PDF_WORK_STREAM,
+  PDF_RENDER_JOB_SUBJECT,
+  PDF_RENDER_CONSUMER,
+  PDF_PROJECT_DELETED_CONSUMER as PROJECT_DELETED_CONSUMER,
+  PDF_USER_DELETED_CONSUMER as USER_DELETED_CONSUMER,
+} from '@playbook/contract';

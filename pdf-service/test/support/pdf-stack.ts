@@ -7,7 +7,7 @@ import { createLogger, loadConfig } from '@playbook/kit';
 import { connectNats, type NatsHandle } from '@playbook/kit/nats';
 import { projectConfigSchema } from '../../../project-service/src/config';
 import { startProjectService } from '../../../project-service/src/main';
-import { startNatsServer, type TestNatsServer } from '../../../test/support/nats-server';
+import { assertNoViolations, startNatsServer, type TestNatsServer } from '../../../test/support/nats-server';
 import { createCapturingLogger, testMongoUrl, uniqueDbName } from '../../../test/support/test-env';
 import { createTestTokenIssuer } from '../../../test/support/test-tokens';
 import { pdfConfigSchema } from '../../src/config';
@@ -23,13 +23,13 @@ const run = promisify(execFile);
 export async function startPdfStack(pdfEnv: Record<string, string> = {}) {
   const natsServer: TestNatsServer = await startNatsServer();
   const dbName = uniqueDbName('pdf');
-  const baseEnv = { NODE_ENV: 'test', NATS_URL: natsServer.url, MONGO_URL: testMongoUrl(), PORT: '0', LOG_LEVEL: 'debug' };
+  const baseEnv = { NODE_ENV: 'test', MONGO_URL: testMongoUrl(), PORT: '0', LOG_LEVEL: 'debug' };
   const quiet = createLogger({ service: 'test', level: 'error' });
-  const nats: NatsHandle = await connectNats({ url: natsServer.url, name: 'pdf-test', logger: quiet });
+  const nats: NatsHandle = await connectNats({ url: natsServer.url, credentials: natsServer.credentials('test-harness'), name: 'pdf-test', logger: quiet });
   const tokens = await createTestTokenIssuer(nats);
-  const projects = await startProjectService(loadConfig(projectConfigSchema, { ...baseEnv, MONGO_DB: `${dbName}_projects`, LOG_LEVEL: 'error' }), quiet);
+  const projects = await startProjectService(loadConfig(projectConfigSchema, { ...baseEnv, ...natsServer.env('project-service'), MONGO_DB: `${dbName}_projects`, LOG_LEVEL: 'error' }), quiet);
   const logs = createCapturingLogger('pdf-service');
-  const pdfEnvFull = { ...baseEnv, MONGO_DB: dbName, PDF_PAGE_POOL_SIZE: '2', ...pdfEnv };
+  const pdfEnvFull = { ...baseEnv, ...natsServer.env('pdf-service'), MONGO_DB: dbName, PDF_PAGE_POOL_SIZE: '2', ...pdfEnv };
   const pdf: PdfServiceHandle = await startPdfService(loadConfig(pdfConfigSchema, pdfEnvFull), logs.logger);
 
   const call = async (base: string, method: string, path: string, token?: string, body?: unknown) =>
@@ -71,7 +71,9 @@ export async function startPdfStack(pdfEnv: Record<string, string> = {}) {
       await projects.stop();
       tokens.stop();
       await nats.drain();
+      const violations = natsServer.violations();
       await natsServer.destroy();
+      assertNoViolations(violations);
     },
   };
 }

@@ -10,5 +10,5 @@ export {
 
 /** Replicas share snapshot and version requests through this queue group. */
 export const SNAPSHOT_QUEUE = 'project-service';
-/** The durable JetStream consumer of user deletions. */
-export const USER_DELETED_DURABLE = 'project-service-user-deleted';
+/** The durable JetStream consumer of user deletions (named in the contract, whose NATS identities allow it). */
+export { PROJECT_USER_DELETED_CONSUMER as USER_DELETED_DURABLE } from '@playbook/contract';

@@ -1,6 +1,6 @@
 import { loadConfig, type Logger, type RunningService } from '@playbook/kit';
 import { connectNats, type NatsHandle } from '@playbook/kit/nats';
-import { startNatsServer, type TestNatsServer } from '../../../test/support/nats-server';
+import { assertNoViolations, startNatsServer, type TestNats, type TestNatsServer } from '../../../test/support/nats-server';
 import { createCapturingLogger, testMongoUrl, uniqueDbName } from '../../../test/support/test-env';
 import { createTestTokenIssuer } from '../../../test/support/test-tokens';
 import { projectConfigSchema, type ProjectConfig } from '../../src/config';
@@ -8,7 +8,7 @@ import { startProjectService } from '../../src/main';
 
 export interface StartTestProjectServiceOptions {
   /** The suite's NATS server; omitted: one is started (and destroyed by `stop`). */
-  natsUrl?: string;
+  nats?: TestNats;
   dbName?: string;
   logger?: Logger;
   env?: Record<string, string>;
@@ -46,13 +46,13 @@ export function apiClient(baseUrl: string, token?: string): ApiClient {
  * unique database, with a test token issuer serving its JWKS over that NATS (no auth-service needed).
  */
 export async function startTestProjectService(options: StartTestProjectServiceOptions = {}) {
-  const ownNats: TestNatsServer | undefined = options.natsUrl ? undefined : await startNatsServer();
-  const natsUrl = options.natsUrl ?? ownNats!.url;
+  const ownNats: TestNatsServer | undefined = options.nats ? undefined : await startNatsServer();
+  const natsServer: TestNats = options.nats ?? ownNats!;
   const captured = options.logger ? undefined : createCapturingLogger('project-service');
   const config: ProjectConfig = loadConfig(projectConfigSchema, {
     NODE_ENV: 'test',
     PORT: '0',
-    NATS_URL: natsUrl,
+    ...natsServer.env('project-service'),
     MONGO_URL: testMongoUrl(),
     MONGO_DB: options.dbName ?? uniqueDbName('projects'),
     SHUTDOWN_TIMEOUT_MS: '2000',
@@ -60,7 +60,7 @@ export async function startTestProjectService(options: StartTestProjectServiceOp
   });
   const service: RunningService = await startProjectService(config, options.logger ?? captured?.logger);
   // The test's own connection: issues tokens, publishes and listens to events, sends snapshot requests.
-  const nats: NatsHandle = await connectNats({ url: natsUrl, name: 'project-service-test', logger: createCapturingLogger('test').logger });
+  const nats: NatsHandle = await connectNats({ url: natsServer.url, credentials: natsServer.credentials('test-harness'), name: 'project-service-test', logger: createCapturingLogger('test').logger });
   const tokens = await createTestTokenIssuer(nats);
   return {
     url: service.url,
@@ -75,7 +75,9 @@ export async function startTestProjectService(options: StartTestProjectServiceOp
       tokens.stop();
       await service.stop();
       await nats.drain();
+      const violations = ownNats?.violations() ?? [];
       await ownNats?.destroy();
+      assertNoViolations(violations);
     },
   };
 }

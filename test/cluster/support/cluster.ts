@@ -1,6 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
+import { SERVICES } from '@playbook/contract';
 import { ensureHelm, RELEASE, ROOT } from '../../deploy/support/helm';
 import { readClusterEnv } from './cluster-env';
 
@@ -57,17 +58,25 @@ export type Profile = { name: string; valueFiles: string[]; secrets: Array<{ nam
 const jwtKeyPem = () => generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 
 /** The Secret an operator creates for `secrets.existingSecret` (docs/deploy.md, section 3). */
-const operatorSecret = (namespace: string) => {
-  const password = randomBytes(12).toString('hex');
-  return {
-    name: 'playbook-secrets',
-    data: {
-      'jwt-private-key.pem': jwtKeyPem(),
-      'mongo-root-password': password,
-      'mongo-url': `mongodb://root:${password}@playbook-mongodb.${namespace}:27017/?authSource=admin`,
-    },
-  };
-};
+const operatorSecret = () => ({
+  name: 'playbook-secrets',
+  data: { 'jwt-private-key.pem': jwtKeyPem(), 'mongo-root-password': randomBytes(12).toString('hex') },
+});
+
+/** The credentials with a database user of their own: the data services and the backup job. */
+export const DATABASE_CREDENTIALS = ['auth-service', 'project-service', 'pdf-service', 'backup'];
+
+/**
+ * The Secrets an operator creates for every `mongoSecret.existingSecret` (docs/deploy.md): `mongodb-<credential>`,
+ * each holding one user's URL under `key`, for the hosts given.
+ */
+export const databaseSecrets = (hosts: string, key: string) => DATABASE_CREDENTIALS.map((credential) => ({
+  name: `mongodb-${credential}`,
+  data: { [key]: `mongodb://${credential}:${randomBytes(12).toString('hex')}@${hosts}` },
+}));
+
+/** The Secrets an operator creates for every `natsSecret.existingSecret`: `nats-<service>`, each one NATS user's password. */
+export const natsSecrets = () => SERVICES.map(({ folder }) => ({ name: `nats-${folder}`, data: { 'nats-password': randomBytes(16).toString('hex') } }));
 
 const deployValues = (file: string) => resolve(ROOT, 'test/deploy/values', file);
 
@@ -75,13 +84,17 @@ const deployValues = (file: string) => resolve(ROOT, 'test/deploy/values', file)
 export function profiles(namespaceOf: (profile: string) => string): Profile[] {
   return [
     { name: 'default', valueFiles: [], secrets: [] },
-    { name: 'production', valueFiles: [resolve(ROOT, 'k8s/values/playbook-production.yaml')], secrets: [operatorSecret(namespaceOf('production'))] },
+    {
+      name: 'production',
+      valueFiles: [resolve(ROOT, 'k8s/values/playbook-production.yaml')],
+      secrets: [operatorSecret(), ...databaseSecrets(`${[0, 1, 2].map((i) => `playbook-mongodb-${i}.playbook-mongodb.${namespaceOf('production')}.svc:27017`).join(',')}/?authSource=admin&replicaSet=rs0`, 'mongo-url'), ...natsSecrets()],
+    },
     {
       name: 'external-services',
       valueFiles: [deployValues('external-services.yaml')],
       secrets: [
-        operatorSecret(namespaceOf('external-services')),
-        { name: 'playbook-mongodb', data: { uri: 'mongodb://playbook:secret@mongodb.example.internal:27017/?replicaSet=rs0' } },
+        operatorSecret(),
+        ...databaseSecrets('mongodb.example.internal:27017/?authSource=admin&replicaSet=rs0', 'uri'),
         { name: 'playbook-nats', data: { url: 'nats://nats.nats.svc:4222' } },
       ],
     },
@@ -221,6 +234,12 @@ export async function upgradeWithinBudgets(namespace: string, valueFiles: string
   if (breaches.length > 0) throw new Error(`the upgrade took Deployments below their PodDisruptionBudget:\n${breaches.join('\n')}`);
   await waitForSettled(namespace);
   return result;
+}
+
+/** The chart's generated Secrets of the database credentials (`<release>-<credential>-mongodb`), decoded, by credential. */
+export async function databaseSecretData(namespace: string): Promise<Record<string, Record<string, string>>> {
+  const entries = await Promise.all(DATABASE_CREDENTIALS.map(async (credential) => [credential, await secretData(namespace, `${RELEASE}-${credential}-mongodb`)] as const));
+  return Object.fromEntries(entries);
 }
 
 /** The chart's generated Secret, decoded. */

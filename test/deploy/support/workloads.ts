@@ -53,3 +53,25 @@ export function mainContainer(template: PodTemplate): Container {
   if (!container) throw new Error('pod template without containers');
   return container;
 }
+
+export type SecretRef = { secret: string; key: string };
+
+/** Every Secret key a pod template can read: env and envFrom, secret volumes and projected volumes ("*": all keys). */
+export function secretRefs(template: PodTemplate): SecretRef[] {
+  type Volume = { secret?: { secretName: string; items?: Array<{ key: string }> }; projected?: { sources: Array<{ secret?: { name: string; items?: Array<{ key: string }> } }> } };
+  type Env = { valueFrom?: { secretKeyRef?: { name: string; key: string } } };
+  type EnvFrom = { secretRef?: { name: string } };
+  const spec = template.spec as unknown as { containers: Array<{ env?: Env[]; envFrom?: EnvFrom[] }>; initContainers?: Array<{ env?: Env[]; envFrom?: EnvFrom[] }>; volumes?: Volume[] };
+  const containers = [...spec.containers, ...(spec.initContainers ?? [])];
+  const refs: SecretRef[] = [];
+  for (const container of containers) {
+    for (const env of container.env ?? []) if (env.valueFrom?.secretKeyRef) refs.push({ secret: env.valueFrom.secretKeyRef.name, key: env.valueFrom.secretKeyRef.key });
+    for (const from of container.envFrom ?? []) if (from.secretRef) refs.push({ secret: from.secretRef.name, key: '*' });
+  }
+  const fromSource = (name: string, items?: Array<{ key: string }>) => (items ?? [{ key: '*' }]).map(({ key }) => ({ secret: name, key }));
+  for (const volume of spec.volumes ?? []) {
+    if (volume.secret) refs.push(...fromSource(volume.secret.secretName, volume.secret.items));
+    for (const source of volume.projected?.sources ?? []) if (source.secret) refs.push(...fromSource(source.secret.name, source.secret.items));
+  }
+  return refs;
+}

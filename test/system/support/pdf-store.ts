@@ -1,5 +1,6 @@
 import { MongoClient } from 'mongodb';
 import { connect, JSONCodec } from 'nats';
+import { harnessConnectOptions, type TestNats } from '../../support/nats-server';
 import type { TestStack } from '../../support/stack';
 
 /** A PDF job as pdf-service keeps it (`pdf_jobs` in its database): `attempts` is the JetStream delivery that last took it. */
@@ -31,8 +32,8 @@ export async function readPdfJobs(stack: TestStack): Promise<StoredPdfJob[]> {
  * the object's metadata on `$O.pdfs.M.<name>`, and this core subscription sees each of those messages. (The
  * store itself keeps only the newest metadata per name, so counting its objects could never show a second put.)
  */
-export async function watchPdfStores(stack: { nats: { url: string } }): Promise<{ putsOf(cacheKey: string): number; flush(): Promise<void>; close(): Promise<void> }> {
-  const nats = await connect({ servers: stack.nats.url, timeout: 5_000 });
+export async function watchPdfStores(stack: { nats: TestNats }): Promise<{ putsOf(cacheKey: string): number; flush(): Promise<void>; close(): Promise<void> }> {
+  const nats = await connect({ ...harnessConnectOptions(stack.nats), timeout: 5_000 });
   const puts = new Map<string, number>();
   const codec = JSONCodec<{ name: string; deleted?: boolean }>();
   const subscription = nats.subscribe('$O.pdfs.M.>', {

@@ -1,0 +1,16 @@
+// The NATS server's users: the services' identities from the contract (contract/src/nats-identities.ts).
+//   node scripts/nats-users.cjs <folder>   the local stack's: a password each, generated once into <folder>/users/,
+//                                          and the server's authorization config, whose path it prints
+//   node scripts/nats-users.cjs --chart    the chart's helm/playbook/files/nats-authorization.conf: each password
+//                                          read from an environment variable of the NATS pods
+// Runs on a built tree.
+const { NATS_IDENTITIES } = require('@playbook/contract');
+const { natsAuthorizationConfig, passwordVariableOf, writeNatsUsers } = require('@playbook/kit/nats');
+
+const target = process.argv[2];
+if (!target) throw new Error('usage: node scripts/nats-users.cjs <folder> | --chart');
+if (target === '--chart') {
+  process.stdout.write(natsAuthorizationConfig(NATS_IDENTITIES, (user) => ({ environmentVariable: passwordVariableOf(user) })));
+} else {
+  process.stdout.write(`${writeNatsUsers(target, NATS_IDENTITIES).configFile}\n`);
+}
