@@ -1,7 +1,7 @@
-import { EVENT_STREAM_SUBJECTS } from '@playbook/contract';
+import { EVENT_STREAM_SUBJECTS, REVOCATION_FEED } from '@playbook/contract';
 import { defineService } from '@playbook/kit';
 import { openDatabase } from '@playbook/kit/mongo';
-import { ensureEventStream } from '@playbook/kit/nats';
+import { ensureEventStream, ensureRevocationStream } from '@playbook/kit/nats';
 import { createApp } from './app';
 import { authConfigSchema } from './config';
 import { createLoginThrottle } from './data/login-throttle';
@@ -21,7 +21,11 @@ export const authService = defineService({
   name: 'auth-service',
   config: authConfigSchema,
   database: openDatabase,
-  setup: async (runtime) => ensureEventStream(runtime.nats, EVENT_STREAM_SUBJECTS),
+  setup: async (runtime) => {
+    await ensureEventStream(runtime.nats, EVENT_STREAM_SUBJECTS);
+    // Its revocations, copied out of the event stream for the verifiers (which may read nothing else of it).
+    await ensureRevocationStream(runtime.nats, REVOCATION_FEED);
+  },
   dependencies: async ({ mongo, nats, logger }, config): Promise<AuthDeps & { keyRing: KeyRing }> => {
     const keyRing = loadKeyRing(config);
     logger.info(`signing access tokens with key ${keyRing.signing.kid}; ${keyRing.publicKeys.size} key(s) verify`);

@@ -1,4 +1,4 @@
-import { EVENT_STREAM, type NatsIdentity } from '@playbook/kit/nats';
+import { EVENT_STREAM, REVOCATION_STREAM, type NatsIdentity } from '@playbook/kit/nats';
 import {
   AUDIT_SUBJECT,
   JWKS_SUBJECT,
@@ -42,16 +42,18 @@ const durableConsumer = (stream: string, durable: string) => [
   `$JS.ACK.${stream}.${durable}.>`,
 ];
 /**
- * The token revocation feed every verifier follows: an ordered consumer on the event stream. Its name is made up
- * by the client, so it is allowed by stream (the one grant here wider than a name: see docs/security.md).
+ * The token revocation feed every verifier follows: an ordered consumer on the revocation stream, which holds
+ * nothing but revocations. The client makes its consumers' names up (and deletes the old one when it starts
+ * over), so they are allowed by stream: the one grant here wider than a name (docs/security.md).
  */
 const revocationFeed = [
-  `$JS.API.STREAM.INFO.${EVENT_STREAM}`,
-  `$JS.API.CONSUMER.CREATE.${EVENT_STREAM}`,
-  `$JS.API.CONSUMER.CREATE.${EVENT_STREAM}.*`,
-  `$JS.API.CONSUMER.CREATE.${EVENT_STREAM}.*.>`,
-  `$JS.API.CONSUMER.INFO.${EVENT_STREAM}.*`,
-  `$JS.API.CONSUMER.MSG.NEXT.${EVENT_STREAM}.*`,
+  `$JS.API.STREAM.INFO.${REVOCATION_STREAM}`,
+  `$JS.API.CONSUMER.CREATE.${REVOCATION_STREAM}`,
+  `$JS.API.CONSUMER.CREATE.${REVOCATION_STREAM}.*`,
+  `$JS.API.CONSUMER.CREATE.${REVOCATION_STREAM}.*.>`,
+  `$JS.API.CONSUMER.INFO.${REVOCATION_STREAM}.*`,
+  `$JS.API.CONSUMER.MSG.NEXT.${REVOCATION_STREAM}.*`,
+  `$JS.API.CONSUMER.DELETE.${REVOCATION_STREAM}.*`,
 ];
 /** An object store of its own: its stream, its chunks and metadata, and the consumers that read an object back. */
 const objectStore = (bucket: string) => {
@@ -80,6 +82,7 @@ export const NATS_IDENTITIES = [
       AUDIT_SUBJECT,
       ...jetStreamAccount,
       ...manageStream(EVENT_STREAM),
+      ...manageStream(REVOCATION_STREAM),
       ...revocationFeed,
     ],
     subscribe: [JWKS_SUBJECT],

@@ -4,7 +4,7 @@ export { natsRequest, type NatsRequestOptions } from './nats/nats-request';
 export { serveRequests, type RequestResponder, type ServeRequestsOptions } from './nats/nats-subscribe';
 export { NatsNoRespondersError, NatsTimeoutError, NatsUnavailableError } from './nats/nats-errors';
 export { decodeJson, encodeJson, parseMessage, requestIdHeaders, requestIdOf, type Reply } from './nats/nats-messages';
-export { consumeEvents, ensureEventStream, publishEvent, EVENT_STREAM } from './nats/jetstream-events';
+export { consumeEvents, ensureEventStream, ensureRevocationStream, publishEvent, EVENT_STREAM, REVOCATION_STREAM } from './nats/jetstream-events';
 export { consumeMessages, type ConsumeMessagesOptions, type MessageConsumer } from './nats/jetstream-consumer';
 export { ensureStream, openObjectStore } from './nats/jetstream-streams';
 export { createNatsKeyStore, revocationsOverNats, tokenCheckOverNats } from './nats/token-check';

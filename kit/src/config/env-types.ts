@@ -31,6 +31,12 @@ export const baseConfigSchema = z.object({
   /** Cluster nodes holding each JetStream stream, the work queue and the PDF object store; 3 survives losing a node. */
   NATS_STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
   SHUTDOWN_TIMEOUT_MS: envPositiveInt(10000),
+  /**
+   * Where `/metrics` is served: unset, on the service port beside the API (one process per port, as `npm start` runs
+   * four services from one .env); set, on a server of its own on this port (0: any free port), and the service port
+   * answers 404 for it, so a NetworkPolicy can admit Prometheus to metrics without opening the API.
+   */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** Who signs access tokens and for whom: auth-service issues them, every service checks them. */
   JWT_ISSUER: z.string().min(1).default(DEFAULT_TOKEN_ISSUER),
   JWT_AUDIENCE: z.string().min(1).default(DEFAULT_TOKEN_AUDIENCE),

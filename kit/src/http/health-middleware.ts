@@ -24,7 +24,10 @@ export async function runReadinessChecks(checks: Record<string, ReadinessCheck>)
   return { status: entries.every(([, state]) => state === 'ok') ? 'ok' : 'fail', checks: report };
 }
 
-/** `/healthz` (the process answers), `/readyz` (its dependencies are usable) and `/metrics` (Prometheus text). */
+/**
+ * `/healthz` (the process answers), `/readyz` (its dependencies are usable) and `/metrics` (Prometheus text), the
+ * last only while metrics have no port of their own (`metrics.ownPort`); then it is a 404 like any unknown path.
+ */
 export function healthMiddleware(metrics: ServiceMetrics, checks: Record<string, ReadinessCheck>): Koa.Middleware {
   return async function healthMiddleware(ctx, next) {
     if (ctx.method !== 'GET') return next();

@@ -1,4 +1,4 @@
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
 
@@ -13,8 +13,9 @@ export interface HttpServerHandle {
   close(timeoutMs: number): Promise<void>;
 }
 
-export async function startHttpServer(app: Koa, port: number, host = '0.0.0.0'): Promise<HttpServerHandle> {
-  const server = createServer(app.callback());
+/** Serves a Koa app, or a bare request listener (the metrics server), with the shutdown every service port has. */
+export async function startHttpServer(app: Koa | RequestListener, port: number, host = '0.0.0.0'): Promise<HttpServerHandle> {
+  const server = createServer(typeof app === 'function' ? app : app.callback());
   // Longer than the usual 60 s idle timeout of proxies in front, so they never reuse a closed socket.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;

@@ -10,6 +10,8 @@ export interface RunningService {
   /** The bound address as the kernel reports it, e.g. `0.0.0.0:8080`. */
   address: string;
   port: number;
+  /** Where `/metrics` is served when it has a port of its own (METRICS_PORT); absent, it is on the service port. */
+  metrics?: { url: string; address: string; port: number };
   logger: Logger;
   /** Stop taking work, finish in-flight work, drain NATS, close the database. */
   stop(): Promise<void>;
@@ -26,7 +28,7 @@ export function runService(name: string, start: () => Promise<RunningService>): 
   routeProcessEvents(processLogger);
   Promise.resolve().then(start).then(
     (service) => {
-      service.logger.info(`${name} listening on ${service.address}`, { address: service.address, node: process.version });
+      service.logger.info(`${name} listening on ${service.address}`, { address: service.address, metricsAddress: service.metrics?.address, node: process.version });
       let stopping = false;
       const shutdown = (signal: string) => {
         if (stopping) return;

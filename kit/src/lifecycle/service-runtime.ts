@@ -7,6 +7,7 @@ import { createMetrics, type ServiceMetrics } from '../metrics/metrics';
 import type { MongoHandle } from '../mongo/mongo-connection';
 import { connectNats, type NatsHandle } from '../nats/nats-connection';
 import { startHttpServer } from './http-server';
+import { startMetricsServer } from './metrics-server';
 import { runShutdownSteps, type RunningService } from './run-service';
 
 /** The connections and instruments a service is built from; opened once by its composition root. */
@@ -43,7 +44,7 @@ function readSecretFile(path: string, variable: string): string {
 
 export async function openServiceRuntime({ name, config, openDatabase, logger: given }: OpenRuntimeOptions): Promise<ServiceRuntime> {
   const logger = given ?? createLogger({ service: name, level: config.LOG_LEVEL, format: logFormatFor(config) });
-  const metrics = createMetrics(name);
+  const metrics = createMetrics(name, { ownPort: config.METRICS_PORT !== undefined });
   const credentials = config.NATS_PASSWORD_FILE ? { user: config.NATS_USER ?? name, password: readSecretFile(config.NATS_PASSWORD_FILE, 'NATS_PASSWORD_FILE') } : undefined;
   const nats = await connectNats({ url: config.NATS_URL, name, logger, streamReplicas: config.NATS_STREAM_REPLICAS, credentials, tlsCaFile: config.NATS_TLS_CA_FILE });
   let mongo: MongoHandle | undefined;
@@ -65,14 +66,23 @@ export interface ListenOptions {
   beforeDisconnect?: Array<[string, () => Promise<unknown>]>;
 }
 
-/** Listens, and returns the handle whose `stop` shuts down in order: stop taking requests, drain them, then close NATS and the database. */
+/**
+ * Listens (and, with METRICS_PORT, serves `/metrics` on a server of its own, on the same host), and returns the
+ * handle whose `stop` shuts down in order: stop taking requests, drain them, close NATS and the database, and last
+ * the metrics server, so Prometheus still reads the service while it drains.
+ */
 export async function listen(runtime: ServiceRuntime, app: Koa, options: ListenOptions): Promise<RunningService> {
-  const http = await startHttpServer(app, options.port, options.host);
   const { logger, nats, mongo, config } = runtime;
+  const metricsServer = config.METRICS_PORT === undefined ? undefined : await startMetricsServer(runtime.metrics, config.METRICS_PORT, options.host);
+  const http = await startHttpServer(app, options.port, options.host).catch(async (error: unknown) => {
+    await metricsServer?.close(0);
+    throw error;
+  });
   return {
     url: http.url,
     address: http.address,
     port: http.port,
+    metrics: metricsServer && { url: metricsServer.url, address: metricsServer.address, port: metricsServer.port },
     logger,
     stop: () =>
       runShutdownSteps(logger, [
@@ -80,6 +90,7 @@ export async function listen(runtime: ServiceRuntime, app: Koa, options: ListenO
         ...(options.beforeDisconnect ?? []),
         ['nats', () => nats.drain()],
         ['database', () => mongo?.close() ?? Promise.resolve()],
+        ['metrics', () => Promise.resolve()],
       ]),
   };
 }

@@ -9,9 +9,16 @@ export interface ServiceMetrics {
   httpRequestDuration: client.Histogram<'service' | 'method' | 'route' | 'status'>;
   natsRequestDuration: client.Histogram<'service' | 'subject' | 'outcome'>;
   service: string;
+  /** True when `/metrics` has a server of its own (METRICS_PORT): the service port then answers 404 for it. */
+  ownPort: boolean;
 }
 
-export function createMetrics(service: string): ServiceMetrics {
+export interface MetricsOptions {
+  /** Serve `/metrics` on a port of its own rather than beside the API (default false). */
+  ownPort?: boolean;
+}
+
+export function createMetrics(service: string, options: MetricsOptions = {}): ServiceMetrics {
   const registry = new client.Registry();
   registry.setDefaultLabels({ service });
   client.collectDefaultMetrics({ register: registry });
@@ -29,7 +36,7 @@ export function createMetrics(service: string): ServiceMetrics {
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
     registers: [registry],
   });
-  return { registry, httpRequestDuration, natsRequestDuration, service };
+  return { registry, httpRequestDuration, natsRequestDuration, service, ownPort: options.ownPort ?? false };
 }
 
 export { client as promClient };

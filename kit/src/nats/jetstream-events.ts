@@ -5,6 +5,7 @@ import type { NatsHandle } from './nats-connection';
 import { consumeMessages, type MessageConsumer } from './jetstream-consumer';
 import { ensureStream } from './jetstream-streams';
 import { encodeJson, requestIdHeaders } from './nats-messages';
+import type { RevocationFeed } from './revocation-feed';
 
 /**
  * Domain events (`auth.v1.user.deleted`, `project.v1.project.updated`, …) are stored in one JetStream
@@ -24,6 +25,24 @@ export async function ensureEventStream(nats: NatsHandle, subjects: string[]): P
     duplicate_window: nanos(2 * 60 * 1000),
   };
   await ensureStream(nats, config);
+}
+
+/**
+ * The token revocations (the feed's subjects), copied by JetStream from the event stream and kept as long as a
+ * revocation matters: what every verifier reads (`followRevocations`), so no verifier needs to read the event
+ * stream itself, or may (contract/src/nats-identities.ts).
+ */
+export const REVOCATION_STREAM = 'REVOCATIONS';
+
+/** Creates or updates the revocation stream; the service that publishes revocations calls it at start. */
+export async function ensureRevocationStream(nats: NatsHandle, feed: Pick<RevocationFeed, 'subjects' | 'keepSeconds'>): Promise<void> {
+  await ensureStream(nats, {
+    name: REVOCATION_STREAM,
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+    max_age: nanos(feed.keepSeconds * 1000),
+    sources: [{ name: EVENT_STREAM, subject_transforms: feed.subjects.map((subject) => ({ src: subject, dest: subject })) }],
+  });
 }
 
 /** Publishes an event and waits for JetStream to store it; `eventId` makes a retried publish a no-op. */

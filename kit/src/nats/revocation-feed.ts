@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { DeliverPolicy, type ConsumerMessages } from 'nats';
 import type { Revocation, RevocationList } from '../auth/revocations';
 import type { Logger } from '../logging/logger';
-import { EVENT_STREAM } from './jetstream-events';
+import { REVOCATION_STREAM } from './jetstream-events';
 import type { NatsHandle } from './nats-connection';
 
 /** Which events revoke access tokens, and how long a revocation matters (the longest access token lifetime). */
@@ -17,7 +17,7 @@ const RETRY_MS = 1_000;
 const PRUNE_EVERY_MS = 60_000;
 
 /**
- * Keeps `list` up to date from the event stream: an ordered consumer that starts `keepSeconds` back (so a
+ * Keeps `list` up to date from the revocation stream (`ensureRevocationStream`): an ordered consumer that starts `keepSeconds` back (so a
  * verifier started after a revocation still knows it) and then follows live, a few milliseconds behind the
  * publisher. Retries every second while the stream does not exist yet or NATS is away; ends with the connection.
  */
@@ -26,7 +26,7 @@ export function followRevocations(nats: NatsHandle, list: RevocationList, feed: 
     while (!nats.connection.isClosed()) {
       let messages: ConsumerMessages | undefined;
       try {
-        const consumer = await nats.connection.jetstream().consumers.get(EVENT_STREAM, {
+        const consumer = await nats.connection.jetstream().consumers.get(REVOCATION_STREAM, {
           filterSubjects: feed.subjects,
           deliver_policy: DeliverPolicy.StartTime,
           opt_start_time: new Date(Date.now() - feed.keepSeconds * 1000).toISOString(),
