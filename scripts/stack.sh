@@ -196,7 +196,8 @@ for row in "${SERVICES[@]}"; do
   nats_password_file="$NATS_USERS_DIR/users/$folder.password"
   nats_identity=()
   [ ! -f "$nats_password_file" ] || nats_identity=(NATS_USER="$folder" NATS_PASSWORD_FILE="$nats_password_file")
-  start "$folder" env PORT="${service_port[$folder]}" "${nats_identity[@]}" node "$folder/dist/main.js"
+  # /metrics stays on each service's own port: one METRICS_PORT (from .env) cannot serve four processes.
+  start "$folder" env -u METRICS_PORT PORT="${service_port[$folder]}" "${nats_identity[@]}" node "$folder/dist/main.js"
   [ "$name" != gateway ] || gateway_pid="${pids[-1]}"
 done
 wait_for "the stack" 60 own_gateway_healthy

@@ -7,6 +7,7 @@ import { isPinnedImage, mainContainer, selects, workloads, type Container } from
 
 const SERVICES = ['gateway', 'auth-service', 'project-service', 'pdf-service'];
 const PORTS: Record<string, number> = { gateway: 8080, 'auth-service': 8081, 'project-service': 8082, 'pdf-service': 8083 };
+const METRICS_PORT = 9464;
 const PRODUCTION = resolve(ROOT, 'k8s/values/playbook-production.yaml');
 
 /** The value sets the chart must render for, each rendered once. */
@@ -96,9 +97,23 @@ describe('helm chart', () => {
         const labels = template.metadata.labels;
         const pdb = ofKind<{ spec: { selector: Parameters<typeof selects>[0] } }>(manifests, 'PodDisruptionBudget').filter((p) => selects(p.spec.selector, labels));
         const svc = ofKind<{ spec: { selector: Record<string, string>; ports: Array<{ port: number }> } }>(manifests, 'Service').filter((s) => selects({ matchLabels: s.spec.selector }, labels));
-        expect({ service, pdbs: pdb.length, services: svc.flatMap((s) => s.spec.ports.map((p) => p.port)) }).toEqual({ service, pdbs: 1, services: [PORTS[service]] });
+        expect({ service, pdbs: pdb.length, services: svc.flatMap((s) => s.spec.ports.map((p) => p.port)) }).toEqual({ service, pdbs: 1, services: [PORTS[service], METRICS_PORT] });
         expect(one(manifests, 'ServiceAccount', `playbook-${service}`)).toMatchObject({ automountServiceAccountToken: false });
         expect(template.spec.serviceAccountName).toBe(`playbook-${service}`);
+      }
+    });
+
+    it('admits the monitoring namespace to each service\'s metrics port only, and the API port only from the gateway or the ingress', () => {
+      type Peer = Record<string, unknown>;
+      type Policy = Manifest & { spec: { ingress: Array<{ from: Peer[]; ports: Array<{ protocol: string; port: number }> }> } };
+      const metricsFrom = [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }];
+      for (const service of SERVICES) {
+        const policy = one<Policy>(render(set), 'NetworkPolicy', `playbook-${service}`);
+        const ports = (from: Peer[]) => policy.spec.ingress.filter((rule) => JSON.stringify(rule.from) === JSON.stringify(from)).flatMap((rule) => rule.ports.map((p) => p.port));
+        expect({ service, monitoring: ports(metricsFrom) }).toEqual({ service, monitoring: [METRICS_PORT] });
+        const others = policy.spec.ingress.filter((rule) => JSON.stringify(rule.from) !== JSON.stringify(metricsFrom));
+        expect({ service, others: others.flatMap((rule) => rule.ports.map((p) => p.port)) }).toEqual({ service, others: [PORTS[service]] });
+        expect(others.flatMap((rule) => rule.from)).not.toContainEqual(metricsFrom[0]);
       }
     });
 
@@ -111,7 +126,8 @@ describe('helm chart', () => {
         expect(template.metadata.annotations).toEqual(expect.objectContaining({ 'checksum/config': expect.stringMatching(/^[0-9a-f]{64}$/), 'checksum/secret': expect.stringMatching(/^[0-9a-f]{64}$/) }));
         expect(container.readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'http' });
         expect(container.livenessProbe?.httpGet).toEqual({ path: '/healthz', port: 'http' });
-        expect(container.ports).toEqual([{ name: 'http', containerPort: PORTS[service], protocol: 'TCP' }]);
+        expect(container.ports).toEqual([{ name: 'http', containerPort: PORTS[service], protocol: 'TCP' }, { name: 'metrics', containerPort: METRICS_PORT, protocol: 'TCP' }]);
+        expect(container.env?.find((e) => e.name === 'METRICS_PORT')).toEqual({ name: 'METRICS_PORT', value: String(METRICS_PORT) });
         expect(template.spec.volumes?.find((v) => v.name === 'tmp')?.emptyDir).toBeDefined();
       }
     });
@@ -182,7 +198,7 @@ describe('helm chart', () => {
       const monitor = one<Manifest & { spec: { endpoints: Array<Record<string, unknown>>; jobLabel: string } }>(manifests(), 'ServiceMonitor');
       expect(monitor.metadata.labels?.release).toBe('kube-prometheus-stack');
       expect(monitor.spec.jobLabel).toBe('app.kubernetes.io/component');
-      expect(monitor.spec.endpoints).toEqual([expect.objectContaining({ port: 'http', path: '/metrics', honorLabels: true })]);
+      expect(monitor.spec.endpoints).toEqual([expect.objectContaining({ port: 'metrics', path: '/metrics', honorLabels: true })]);
       const rule = one<Manifest & { spec: { groups: Array<{ rules: Array<{ alert?: string }> }> } }>(manifests(), 'PrometheusRule');
       const alerts = rule.spec.groups.flatMap((g) => g.rules.map((r) => r.alert)).filter(Boolean);
       expect(alerts).toEqual(expect.arrayContaining(['PlaybookHighErrorRatio', 'PlaybookHighLatencyP99', 'PlaybookPdfQueueBacklog', 'PlaybookPodRestarting']));

@@ -34,13 +34,16 @@ function scrapeJobsFromChart(stack: TestStack): ScrapeJob[] {
   const monitor = one<Manifest & { spec: { jobLabel: string; selector: Parameters<typeof selects>[0]; endpoints: Array<{ port: string; path: string; honorLabels?: boolean }> } }>(manifests, 'ServiceMonitor');
   const [endpoint] = monitor.spec.endpoints;
   if (!endpoint) throw new Error('the ServiceMonitor has no endpoint');
+  // The Service's named ports, as the local stack runs them.
+  const local = ({ http: stack.url, metrics: stack.metricsUrl } as Record<string, TestStack['url'] | undefined>)[endpoint.port];
+  if (!local) throw new Error(`the ServiceMonitor scrapes port ${endpoint.port}, which the local stack does not have`);
   return ofKind(manifests, 'Service')
     .filter((service) => selects(monitor.spec.selector, service.metadata.labels ?? {}))
     .map((service) => {
       const component = service.metadata.labels![monitor.spec.jobLabel] as (typeof STACK_SERVICES)[number];
       return {
         job: component,
-        target: new URL(stack.url(component)).host,
+        target: new URL(local(component)).host,
         honorLabels: endpoint.honorLabels ?? false,
         metricsPath: endpoint.path,
         labels: { namespace: NAMESPACE, service: service.metadata.name, pod: `${service.metadata.name}-0`, container: component, endpoint: endpoint.port },
@@ -85,7 +88,7 @@ describe('Grafana dashboards against the running stack', () => {
     await generateTraffic(stack);
     // A few scrapes after the last request, so every rate() window holds the traffic.
     await sleep(3_000);
-    const texts = await Promise.all(STACK_SERVICES.map(async (name) => (await fetch(`${stack.url(name)}/metrics`)).text()));
+    const texts = await Promise.all(STACK_SERVICES.map(async (name) => (await fetch(`${stack.metricsUrl(name)}/metrics`)).text()));
     exported = new Set(texts.flatMap((text) => [...text.matchAll(/^# TYPE (\S+) (\w+)/gm)].flatMap(([, name = '', type]) =>
       type === 'histogram' ? [`${name}_bucket`, `${name}_sum`, `${name}_count`] : [name])));
   }, 180_000);

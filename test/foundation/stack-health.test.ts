@@ -19,9 +19,11 @@ describe('the whole stack', () => {
     expect(before.status).toBe(200);
     expect(before.body.checks).toEqual({ gateway: 'ok', nats: 'ok', database: 'ok', auth: 'ok', project: 'ok', pdf: 'ok' });
     for (const name of STACK_SERVICES) {
-      const metrics = await (await fetch(`${stack.url(name)}/metrics`)).text();
+      const metrics = await (await fetch(`${stack.metricsUrl(name)}/metrics`)).text();
       expect(metrics).toMatch(/^# HELP /m);
       expect(metrics).toContain('http_request_duration_seconds');
+      // The API port has no /metrics: Prometheus is admitted to the metrics port only (helm/playbook networkpolicy).
+      expect((await fetch(`${stack.url(name)}/metrics`)).status).toBe(404);
     }
 
     await stack.nats.stop();

@@ -41,6 +41,9 @@ export async function startStack<N extends StackNats = TestNatsServer>(options: 
   const dataDir = mkdtempSync(join(tmpdir(), 'playbook-stack-'));
   const ports = Object.fromEntries(await Promise.all(STACK_SERVICES.map(async (name) => [name, await freePort()] as const))) as Record<StackServiceName, number>;
   const url = (name: StackServiceName) => `http://127.0.0.1:${ports[name]}`;
+  // Metrics on a port of their own, as the chart runs them (METRICS_PORT): the service port answers 404 for /metrics.
+  const metricsPorts = Object.fromEntries(await Promise.all(STACK_SERVICES.map(async (name) => [name, await freePort()] as const))) as Record<StackServiceName, number>;
+  const metricsUrl = (name: StackServiceName) => `http://127.0.0.1:${metricsPorts[name]}`;
   const dbPrefix = uniqueDbName('stack');
   const envFor = (name: StackServiceName): NodeJS.ProcessEnv => ({
     PATH: process.env.PATH,
@@ -49,6 +52,7 @@ export async function startStack<N extends StackNats = TestNatsServer>(options: 
     LOG_FORMAT: 'json',
     LOG_LEVEL: 'info',
     PORT: String(ports[name]),
+    METRICS_PORT: String(metricsPorts[name]),
     ...nats.env(name),
     MONGO_URL: mongoUrl,
     MONGO_DB: `${dbPrefix}_${name.replace('-service', '')}`,
@@ -74,6 +78,8 @@ export async function startStack<N extends StackNats = TestNatsServer>(options: 
   return {
     gatewayUrl,
     url,
+    /** Where a service serves `/metrics`. */
+    metricsUrl,
     nats,
     db,
     /** What a service has printed so far (JSON lines). */

@@ -51,7 +51,7 @@ describe('Chromium killed mid-render', () => {
     const after = browserPids(stack);
     expect(after.some((pid) => !killed.includes(pid))).toBe(true);
     // Counted where operators see it: the log line may have scrolled out of the kept output behind job polls.
-    const metrics = await (await fetch(`${stack.url('pdf-service')}/metrics`)).text();
+    const metrics = await (await fetch(`${stack.metricsUrl('pdf-service')}/metrics`)).text();
     expect(Number(/^pdf_browser_restarts_total\{[^}]*reason="crash"[^}]*\} (\d+)/m.exec(metrics)?.[1] ?? 0)).toBeGreaterThanOrEqual(1);
     recordResult('faults', 'chromiumKill', { jobFinishedAfterKillMs: finishedMs, pages: job.pages, bytes: job.bytes, lostJobs: job.status === 'done' ? 0 : 1 });
   }, 150_000);

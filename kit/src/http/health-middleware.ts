@@ -39,7 +39,7 @@ export function healthMiddleware(metrics: ServiceMetrics, checks: Record<string,
       const report = await runReadinessChecks(checks);
       ctx.status = report.status === 'ok' ? 200 : 503;
       ctx.body = report;
-    } else if (ctx.path === '/metrics') {
+    } else if (ctx.path === '/metrics' && !metrics.ownPort) {
       ctx.state.routePattern = '/metrics';
       ctx.type = metrics.registry.contentType;
       ctx.body = await metrics.registry.metrics();

@@ -90,7 +90,7 @@ export async function listen(runtime: ServiceRuntime, app: Koa, options: ListenO
         ...(options.beforeDisconnect ?? []),
         ['nats', () => nats.drain()],
         ['database', () => mongo?.close() ?? Promise.resolve()],
-        ['metrics', () => Promise.resolve()],
+        ['metrics', () => metricsServer?.close(config.SHUTDOWN_TIMEOUT_MS) ?? Promise.resolve()],
       ]),
   };
 }
