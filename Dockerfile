@@ -64,9 +64,10 @@ COPY --from=build /app/${SERVICE}/dist /app/${SERVICE}/dist/
 
 # 4a. Runtime of pdf-service: no compiler, no npm cache, root-owned read-only code, a numeric non-root user.
 FROM ${NODE_IMAGE} AS pdf-service
-# Debian's Chromium, pinned (puppeteer-core never downloads a browser): the security mirror keeps only its
-# newest build, so a stale pin fails here, by name, instead of shipping an untested release. Move it with
-# --build-arg CHROMIUM_VERSION=<a version `apt-cache policy chromium` lists>.
+# Debian's Chromium headless shell, pinned (puppeteer-core never downloads a browser): the same engine as
+# chromium without its desktop processes, half the memory of the browser process (docs/benchmarks.md). The
+# security mirror keeps only its newest build, so a stale pin fails here, by name, instead of shipping an
+# untested release. Move it with --build-arg CHROMIUM_VERSION=<a version `apt-cache policy chromium-headless-shell` lists>.
 ARG CHROMIUM_VERSION=156.0.8078.114-1~deb12u1
 # Headless printing needs no GPU and no desktop: dpkg leaves out the Mesa drivers and the LLVM and Z3 they
 # load (pulled in through x11-utils → libgl1), the Vulkan debug layers and the icon themes; the packages
@@ -78,13 +79,13 @@ RUN printf '%s\n' 'path-exclude=/usr/lib/*/dri/*' 'path-exclude=/usr/lib/*/libLL
       'path-exclude=/usr/lib/chromium/libVkLayer_khronos_validation.so' 'path-exclude=/usr/lib/chromium/libVkICD_mock_icd.so' \
       'path-exclude=/usr/share/icons/*' 'path-include=/usr/share/icons/*/cursor.theme' >/etc/dpkg/dpkg.cfg.d/headless-chromium \
  && apt-get update \
- && { apt-cache madison chromium | cut -d'|' -f2 | tr -d ' ' | grep -Fxq "$CHROMIUM_VERSION" \
-      || { echo "chromium $CHROMIUM_VERSION is not in the apt sources; they have: $(apt-cache madison chromium | cut -d'|' -f2 | xargs)" >&2; exit 1; }; } \
+ && { apt-cache madison chromium-headless-shell | cut -d'|' -f2 | tr -d ' ' | grep -Fxq "$CHROMIUM_VERSION" \
+      || { echo "chromium-headless-shell $CHROMIUM_VERSION is not in the apt sources; they have: $(apt-cache madison chromium-headless-shell | cut -d'|' -f2 | xargs)" >&2; exit 1; }; } \
  && apt-get install -y --no-install-recommends tini \
-    "chromium=$CHROMIUM_VERSION" "chromium-common=$CHROMIUM_VERSION" \
+    "chromium-headless-shell=$CHROMIUM_VERSION" "chromium-common=$CHROMIUM_VERSION" \
     fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji fonts-dejavu-core fontconfig \
  && rm -rf /var/lib/apt/lists/*
-ENV NODE_ENV=production LOG_FORMAT=json CHROMIUM_PATH=/usr/bin/chromium \
+ENV NODE_ENV=production LOG_FORMAT=json CHROMIUM_PATH=/usr/lib/chromium/chromium-headless-shell \
     XDG_CONFIG_HOME=/home/node/.config XDG_CACHE_HOME=/home/node/.cache
 ARG SERVICE
 ARG SERVICE_PORT

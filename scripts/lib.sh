@@ -6,7 +6,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PLAYBOOK_CACHE_DIR="${PLAYBOOK_CACHE:-$HOME/.cache/playbook}"
 source "$ROOT/scripts/node.sh"
 use_project_node
-APT_PACKAGES=(chromium poppler-utils openssl fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji fonts-dejavu-core nginx-light wrk prometheus unzip)
+APT_PACKAGES=(chromium chromium-headless-shell poppler-utils openssl fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji fonts-dejavu-core nginx-light wrk prometheus unzip)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

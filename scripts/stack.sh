@@ -182,7 +182,7 @@ own_gateway_healthy() {
 
 if [ -z "${NATS_EXTERNAL:-}" ]; then
   # Anonymous connections are refused: only the identities of contract/src/nats-identities.ts get in.
-  nats_config="$(node "$ROOT/scripts/nats-users.cjs" "$NATS_USERS_DIR")"
+  nats_config="$(node "$ROOT/scripts/nats-users.mjs" "$NATS_USERS_DIR")"
   start nats "$ROOT/.bin/nats-server" -c "$nats_config" -js -sd "$DATA_DIR/nats" -a 127.0.0.1 -p "$NATS_PORT" -m "$NATS_MONITOR_PORT"
   wait_for NATS 15 port_open "$NATS_PORT"
 fi

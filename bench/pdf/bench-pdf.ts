@@ -6,6 +6,8 @@
  *
  *   npx tsx bench/pdf/bench-pdf.ts [--renders 30] [--docs 24] [--soak 1000] [--no-write]
  *   BENCH_PDF_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=.run/prof" profiles the pdf-service process.
+ *   BENCH_CHROMIUM_PATH=/usr/bin/chromium runs another browser binary (raw puppeteer, the engine and the service
+ *   alike); BENCH_PDF_ENV="PDF_PAGE_MAX_RENDERS=20 …" adds variables to pdf-service's environment.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
@@ -16,7 +18,7 @@ import { createLogger } from '@playbook/kit';
 import { connectNats, natsRequest } from '@playbook/kit/nats';
 import { buildPlaybookDocument } from '../../pdf-service/src/domain/document-model';
 import { playbookRenderInput } from '../../pdf-service/src/domain/playbook-template';
-import { launchChromium } from '../../pdf-service/src/rendering/chromium-launch';
+import { DEFAULT_CHROMIUM_PATH, launchChromium } from '../../pdf-service/src/rendering/chromium-launch';
 import { sampleResponses } from '../../pdf-service/test/support/sample-project';
 import { createStandaloneRenderer } from '../../pdf-service/test/support/standalone-renderer';
 import { startEmbeddedDb } from '../../test/support/embedded-db';
@@ -35,6 +37,9 @@ const RENDERS = arg('renders', 30);
 const DOCS = arg('docs', 24);
 const SOAK = arg('soak', 1000);
 const WRITE = !process.argv.includes('--no-write');
+const CHROMIUM = process.env.BENCH_CHROMIUM_PATH ?? DEFAULT_CHROMIUM_PATH;
+/** Extra pdf-service variables from BENCH_PDF_ENV ("NAME=value NAME=value"). */
+const PDF_ENV = Object.fromEntries((process.env.BENCH_PDF_ENV ?? '').split(' ').filter(Boolean).map((pair) => pair.split('=', 2) as [string, string]));
 
 const ms = (value: number) => `${value.toFixed(value < 20 ? 1 : 0)} ms`;
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -94,14 +99,16 @@ async function main(): Promise<void> {
   const db = await startEmbeddedDb();
   cleanups.push(() => db.destroy());
   const quiet = createLogger({ service: 'bench', level: 'error' });
-  const nats = await connectNats({ url: natsServer.url, name: 'bench', logger: quiet });
+  const nats = await connectNats({ url: natsServer.url, credentials: natsServer.credentials('test-harness'), name: 'bench', logger: quiet });
   const tokens = await createTestTokenIssuer(nats);
   // Test tokens live 15 minutes; a long soak outlives one.
   let token = tokens.tokenFor('bench-user');
   const tokenRefresh = setInterval(() => (token = tokens.tokenFor('bench-user')), 10 * 60 * 1000);
   tokenRefresh.unref();
   const [projectPort, pdfPort, gatewayPort] = await Promise.all([freePort(), freePort(), freePort()]);
-  const common = { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', LOG_FORMAT: 'json', NATS_URL: natsServer.url, MONGO_URL: db.url };
+  // METRICS_PORT of this shell would be one port for every service started here: each keeps metrics on its own port.
+  const { METRICS_PORT: _ownShellsOnly, ...shell } = process.env;
+  const common = { ...shell, NODE_ENV: 'production', LOG_LEVEL: 'warn', LOG_FORMAT: 'json', MONGO_URL: db.url };
   const children: StartedProcess[] = [];
   const spawnService = (script: string, env: Record<string, string>) => {
     const child = startProcess(process.execPath, [resolve(ROOT, script)], { ...common, ...env });
@@ -109,9 +116,9 @@ async function main(): Promise<void> {
     cleanups.push(() => child.stop('SIGKILL'));
     return child;
   };
-  const projectProc = spawnService('project-service/dist/main.js', { PORT: String(projectPort), MONGO_DB: 'bench_projects' });
+  const projectProc = spawnService('project-service/dist/main.js', { ...natsServer.env('project-service'), PORT: String(projectPort), MONGO_DB: 'bench_projects' });
   // One user drives every client, so the per-user job limit (a fairness limit between users) is lifted.
-  const pdfProc = spawnService('pdf-service/dist/main.js', { PORT: String(pdfPort), MONGO_DB: 'bench_pdf', PDF_PAGE_POOL_SIZE: '2', PDF_JOB_QUEUE_LIMIT: '1000', PDF_JOBS_PER_USER: '1000', LOG_LEVEL: process.env.BENCH_PDF_LOG_LEVEL ?? 'warn', NODE_OPTIONS: process.env.BENCH_PDF_NODE_OPTIONS ?? '' });
+  const pdfProc = spawnService('pdf-service/dist/main.js', { ...natsServer.env('pdf-service'), PORT: String(pdfPort), MONGO_DB: 'bench_pdf', PDF_PAGE_POOL_SIZE: '2', PDF_JOB_QUEUE_LIMIT: '1000', PDF_JOBS_PER_USER: '1000', CHROMIUM_PATH: CHROMIUM, LOG_LEVEL: process.env.BENCH_PDF_LOG_LEVEL ?? 'warn', NODE_OPTIONS: process.env.BENCH_PDF_NODE_OPTIONS ?? '', ...PDF_ENV });
   const projectUrl = `http://127.0.0.1:${projectPort}`;
   const pdfUrl = `http://127.0.0.1:${pdfPort}`;
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
@@ -119,6 +126,7 @@ async function main(): Promise<void> {
   await waitReady(pdfUrl, pdfProc, 'pdf-service');
   if (gatewayBuilt) {
     const gatewayProc = spawnService('gateway/dist/main.js', {
+      ...natsServer.env('gateway'),
       PORT: String(gatewayPort),
       NODE_ENV: 'development',
       PROJECT_SERVICE_URL: projectUrl,
@@ -174,7 +182,7 @@ async function main(): Promise<void> {
     outline: true,
     tagged: true,
   };
-  const raw = await launchChromium('/usr/bin/chromium');
+  const raw = await launchChromium(CHROMIUM);
   cleanups.push(() => raw.dispose());
   const openPage = async () => {
     const page = await raw.browser.newPage();
@@ -207,7 +215,7 @@ async function main(): Promise<void> {
   const pages = (Buffer.from(samplePdf).toString('latin1').match(/\/Type\s*\/Page\b/g) ?? []).length;
   log(`document: ${pages} pages, ${samplePdf.length} bytes, ${doc.fieldCount} fields, ${doc.answeredCount} answered`);
   // Latency: one sample of each kind per round, so every kind sees the same load on a shared machine.
-  const { renderer: engine } = createStandaloneRenderer();
+  const { renderer: engine } = createStandaloneRenderer({ executablePath: CHROMIUM });
   const timed = async (fn: () => Promise<unknown>) => {
     const started = performance.now();
     await fn();
@@ -317,7 +325,7 @@ async function main(): Promise<void> {
 
 function writeResults(results: Array<[string, string]>, document: { pages: number; bytes: number; fields: number; answered: number }): void {
   const file = resolve(ROOT, 'docs/benchmarks.md');
-  const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GB RAM, Node ${process.version}, ${execFileSync('/usr/bin/chromium', ['--version']).toString().trim()}`;
+  const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GB RAM, Node ${process.version}, ${execFileSync(CHROMIUM, ['--version']).toString().trim()}`;
   const section = [
     '<!-- pdf-bench:start -->',
     '## PDF rendering (pdf-service)',

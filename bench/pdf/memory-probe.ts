@@ -3,14 +3,18 @@
  * does, through PdfRenderer) and prints, every `--every` renders, the PSS of each Chromium process by its
  * role (browser, zygote, GPU, utility, each renderer) and of this node process with its V8 heap.
  *
- *   npx tsx bench/pdf/memory-probe.ts [--renders 300] [--every 30] [--max-renders 500] [--pages 2]
- *   BENCH_CHROMIUM_ARGS="--flag --other" adds Chromium flags for an experiment.
+ *   npx tsx bench/pdf/memory-probe.ts [--renders 300] [--every 30] [--max-renders 500] [--pages 2] [--page-renders 20]
+ *   --page-renders is PDF_PAGE_MAX_RENDERS (0: a page lives as long as its browser). BENCH_CHROMIUM_ARGS="--flag
+ *   --other" adds Chromium flags for an experiment; BENCH_CHROMIUM_PATH runs another browser binary (e.g.
+ *   /usr/bin/chromium, the full browser, against the default headless shell).
  */
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import { buildPlaybookDocument } from '../../pdf-service/src/domain/document-model';
 import { playbookRenderInput } from '../../pdf-service/src/domain/playbook-template';
-import { CHROMIUM_ARGS } from '../../pdf-service/src/rendering/chromium-launch';
+import { CHROMIUM_ARGS, DEFAULT_CHROMIUM_PATH } from '../../pdf-service/src/rendering/chromium-launch';
+import { DEFAULT_MAX_RENDERS_PER_PAGE } from '../../pdf-service/src/rendering/page-pool';
 import { processTree } from '../../test/support/processes';
 import { sampleSnapshot } from '../../pdf-service/test/support/sample-project';
 import { createStandaloneRenderer } from '../../pdf-service/test/support/standalone-renderer';
@@ -23,6 +27,8 @@ const RENDERS = arg('renders', 300);
 const EVERY = arg('every', 30);
 const MAX_RENDERS = arg('max-renders', 500);
 const PAGES = arg('pages', 2);
+const PAGE_RENDERS = arg('page-renders', DEFAULT_MAX_RENDERS_PER_PAGE);
+const CHROMIUM = process.env.BENCH_CHROMIUM_PATH ?? DEFAULT_CHROMIUM_PATH;
 
 /** CPU seconds (user + system) a process has used so far. */
 const cpuSeconds = (pid: number) => {
@@ -60,12 +66,25 @@ function chromiumProcesses(root: number): Array<{ pid: number; role: string }> {
 
 async function main(): Promise<void> {
   CHROMIUM_ARGS.push(...(process.env.BENCH_CHROMIUM_ARGS ?? '').split(' ').filter(Boolean));
-  const { renderer } = createStandaloneRenderer({ poolSize: PAGES, maxRendersPerBrowser: MAX_RENDERS });
+  const { renderer } = createStandaloneRenderer({
+    poolSize: PAGES,
+    maxRendersPerBrowser: MAX_RENDERS,
+    maxRendersPerPage: PAGE_RENDERS > 0 ? PAGE_RENDERS : Number.POSITIVE_INFINITY,
+    executablePath: CHROMIUM,
+  });
+  const loadAtStart = loadavg()[0]!;
   await renderer.warmUp();
   const input = playbookRenderInput(buildPlaybookDocument(sampleSnapshot()));
   let peak = 0;
-  const total = () => pssMb(process.pid) + chromiumProcesses(renderer.browserPids()[0] ?? process.pid).reduce((sum, { pid }) => sum + pssMb(pid), 0);
-  const sampler = setInterval(() => (peak = Math.max(peak, renderer.browserPids().length ? total() : 0)), 100);
+  let rendererPeak = 0;
+  const sample = () => {
+    if (!renderer.browserPids().length) return;
+    const processes = chromiumProcesses(renderer.browserPids()[0]!).map(({ pid, role }) => ({ role, mb: pssMb(pid) }));
+    peak = Math.max(peak, pssMb(process.pid) + processes.reduce((sum, { mb }) => sum + mb, 0));
+    rendererPeak = Math.max(rendererPeak, ...processes.filter(({ role }) => role === 'renderer').map(({ mb }) => mb));
+  };
+  const sampler = setInterval(sample, 100);
+  const durations: number[] = [];
   const report = (done: number) => {
     // With --expose-gc, a full collection first: what is still referenced, not garbage waiting for V8.
     (globalThis as { gc?: () => void }).gc?.();
@@ -90,14 +109,20 @@ async function main(): Promise<void> {
     Array.from({ length: PAGES }, async () => {
       while (next < RENDERS) {
         next += 1;
-        await renderer.render(input);
+        const { durationMs } = await renderer.render(input);
+        durations.push(durationMs);
         done += 1;
         if (done % EVERY === 0) report(done);
       }
     }),
   );
   clearInterval(sampler);
-  process.stdout.write(`${(RENDERS / ((performance.now() - started) / 1000)).toFixed(2)} docs/s, peak ${peak.toFixed(0)} MB, flags: ${process.env.BENCH_CHROMIUM_ARGS ?? '(none added)'}\n`);
+  const p50 = durations.sort((a, b) => a - b)[Math.floor(durations.length / 2)] ?? 0;
+  process.stdout.write(
+    `${(RENDERS / ((performance.now() - started) / 1000)).toFixed(2)} docs/s, render p50 ${p50.toFixed(0)} ms, peak ${peak.toFixed(0)} MB (one renderer ${rendererPeak.toFixed(0)}), ` +
+      `load ${loadAtStart.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}, page renders ${PAGE_RENDERS || 'unlimited'}, ` +
+      `browser ${CHROMIUM}, flags: ${process.env.BENCH_CHROMIUM_ARGS ?? '(none added)'}\n`,
+  );
   await renderer.close();
 }
 

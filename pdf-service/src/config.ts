@@ -3,18 +3,22 @@ import { baseConfigSchema, envBoolean, envPort, envPositiveInt } from '@playbook
 import { databaseConfigShape } from '@playbook/kit/mongo';
 import { serviceByName } from '@playbook/contract';
 import { z } from 'zod';
+import { DEFAULT_CHROMIUM_PATH } from './rendering/chromium-launch';
+import { DEFAULT_MAX_RENDERS_PER_PAGE } from './rendering/page-pool';
 
 /** Every variable pdf-service reads; see README.md and .env.example. */
 export const pdfConfigSchema = baseConfigSchema.extend({
   PORT: envPort(serviceByName('pdf').port),
   ...databaseConfigShape(serviceByName('pdf').database),
-  /** Debian's Chromium; a browser download cannot work on the build machines. */
-  CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
+  /** Debian's Chromium headless shell; a browser download cannot work on the build machines. */
+  CHROMIUM_PATH: z.string().min(1).default(DEFAULT_CHROMIUM_PATH),
   /** Pages rendering at once (one browser); defaults to the CPU count. */
   PDF_PAGE_POOL_SIZE: envPositiveInt(availableParallelism()),
   PDF_RENDER_TIMEOUT_MS: envPositiveInt(30_000),
   /** The browser is replaced after this many renders, so a slow leak never grows without bound. */
   PDF_BROWSER_MAX_RENDERS: envPositiveInt(500),
+  /** A page is closed after this many renders and a new one, with a new renderer process, takes its place. */
+  PDF_PAGE_MAX_RENDERS: envPositiveInt(DEFAULT_MAX_RENDERS_PER_PAGE),
   /** Jobs queued in the JetStream work queue (all replicas) beyond which a new one is refused (429). */
   PDF_JOB_QUEUE_LIMIT: envPositiveInt(200),
   /** Whether this replica renders jobs; API-only replicas set it to false. */

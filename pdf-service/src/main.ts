@@ -73,6 +73,7 @@ async function pdfDependencies(runtime: ServiceRuntime, config: PdfConfig): Prom
     poolSize: config.PDF_PAGE_POOL_SIZE,
     timeoutMs: config.PDF_RENDER_TIMEOUT_MS,
     maxRendersPerBrowser: config.PDF_BROWSER_MAX_RENDERS,
+    maxRendersPerPage: config.PDF_PAGE_MAX_RENDERS,
     logger,
     metrics: pdfMetrics,
   });

@@ -1,11 +1,16 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 import { buildPlaybookDocument } from '../src/domain/document-model';
 import { playbookRenderInput } from '../src/domain/playbook-template';
 import type { RenderInput } from '../src/domain/ports';
+import { DEFAULT_CHROMIUM_PATH } from '../src/rendering/chromium-launch';
 import { RenderTimeoutError } from '../src/rendering/pdf-renderer';
+import { processTree } from '../../test/support/processes';
 import { sampleSnapshot } from './support/sample-project';
 import { createStandaloneRenderer as createRenderer, isAlive as alive } from './support/standalone-renderer';
 
@@ -15,6 +20,25 @@ const zombieChildren = () =>
     .toString()
     .split('\n')
     .filter((stat) => stat.startsWith('Z')).length;
+
+/** Chromium's renderer processes below `browser` (each page has its own). */
+const rendererPids = (browser: number) =>
+  processTree([browser]).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer');
+    } catch {
+      return false;
+    }
+  });
+
+/** Waits until `pid` has exited; a closed page's renderer ends a moment after the close is answered. */
+async function exited(pid: number, timeoutMs = 20_000): Promise<boolean> {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
+    if (!alive(pid)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return !alive(pid);
+}
 
 const playbook = (): RenderInput => playbookRenderInput(buildPlaybookDocument(sampleSnapshot()));
 const tiny: RenderInput = { html: '<!doctype html><title>t</title><p>tiny</p>', headerTemplate: '<span></span>', footerTemplate: '<span></span>' };
@@ -37,6 +61,45 @@ describe('PdfRenderer on a real Chromium', () => {
     }
     expect(renderer.browserPids()).toEqual([]);
     expect(zombieChildren()).toBe(0);
+  }, 60_000);
+
+  it('replaces a page after N renders by one with a new renderer process, ends the old one and fails no render', async () => {
+    const { renderer, metrics } = createRenderer({ maxRendersPerPage: 2 });
+    try {
+      await renderer.render(tiny);
+      const [browser] = renderer.browserPids();
+      const [first, ...others] = rendererPids(browser!);
+      expect(others).toEqual([]);
+      await renderer.render(tiny);
+      expect(await exited(first!)).toBe(true);
+      await renderer.render(tiny);
+      const [second, ...more] = rendererPids(browser!);
+      expect(more).toEqual([]);
+      expect(second).not.toBe(first);
+      const results = await Promise.all([renderer.render(tiny), renderer.render(tiny), renderer.render(tiny)]);
+      expect(results.map((result) => result.pages)).toEqual([1, 1, 1]);
+      expect(await exited(second!)).toBe(true);
+      expect(renderer.browserPids()).toEqual([browser]);
+      expect(await metrics.registry.getSingleMetricAsString('pdf_render_duration_seconds')).not.toMatch(/outcome="(error|timeout)"/);
+    } finally {
+      await renderer.close();
+    }
+  }, 60_000);
+
+  it('starts Chromium once more when it dies while starting, and renders', async () => {
+    // A browser binary whose first start fails at once: what a crash at start-up looks like to puppeteer.
+    const folder = mkdtempSync(join(tmpdir(), 'playbook-flaky-chromium-'));
+    const executablePath = join(folder, 'chromium');
+    writeFileSync(executablePath, `#!/bin/sh\n[ -e "${folder}/started" ] || { touch "${folder}/started"; exit 1; }\nexec ${DEFAULT_CHROMIUM_PATH} "$@"\n`, { mode: 0o755 });
+    const { renderer } = createRenderer({ executablePath });
+    try {
+      const { pages } = await renderer.render(playbook());
+      expect(pages).toBeGreaterThan(1);
+      expect(existsSync(join(folder, 'started'))).toBe(true);
+    } finally {
+      await renderer.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
   }, 60_000);
 
   it('keeps no finished PDF reachable once its caller lets go of it', async () => {

@@ -133,11 +133,11 @@ describe('the pdf-service target', () => {
   const runtime = stage('pdf-service');
   const install = runtime.steps.find((s) => s.op === 'RUN' && s.args.includes('apt-get install'))!.args;
 
-  it('installs a pinned Debian Chromium and fonts for Latin, CJK, RTL and emoji', () => {
+  it('installs a pinned Debian Chromium headless shell and fonts for Latin, CJK, RTL and emoji', () => {
     for (const pkg of ['tini', 'fonts-noto-core', 'fonts-noto-cjk', 'fonts-noto-color-emoji']) expect(install.split(/\s+/)).toContain(pkg);
     expect(runtime.steps.find((s) => s.op === 'ARG')?.args).toMatch(/^CHROMIUM_VERSION=\d+\.\d+\.\d+\.\d+-\S+$/);
-    expect(install).toContain('"chromium=$CHROMIUM_VERSION" "chromium-common=$CHROMIUM_VERSION"');
-    expect(runtime.steps.find((s) => s.op === 'ENV')?.args).toContain('CHROMIUM_PATH=/usr/bin/chromium');
+    expect(install).toContain('"chromium-headless-shell=$CHROMIUM_VERSION" "chromium-common=$CHROMIUM_VERSION"');
+    expect(runtime.steps.find((s) => s.op === 'ENV')?.args).toContain('CHROMIUM_PATH=/usr/lib/chromium/chromium-headless-shell');
   });
 
   it('leaves the GPU drivers and LLVM out of the image', () => {

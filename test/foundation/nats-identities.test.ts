@@ -188,7 +188,7 @@ describe('NATS identities', () => {
 
   it('ships the chart the same users, each password read from its own variable of the NATS pods', () => {
     const chartFile = readFileSync(join(__dirname, '../../helm/playbook/files/nats-authorization.conf'), 'utf8');
-    // Regenerate with: node scripts/nats-users.cjs --chart > helm/playbook/files/nats-authorization.conf
+    // Regenerate with: node scripts/nats-users.mjs --chart > helm/playbook/files/nats-authorization.conf
     expect(chartFile).toBe(natsAuthorizationConfig(NATS_IDENTITIES, (user) => ({ environmentVariable: passwordVariableOf(user) })));
   });
 });

@@ -16,7 +16,7 @@ console.log(JSON.stringify({
   mongoose: fs.globSync('/app/**/node_modules/mongoose'),
   kitLoadsMongoose: resolvable('mongoose', '/app/kit'),
   devTools: ['typescript', 'jest', 'eslint'].filter((name) => resolvable(name, process.cwd())),
-  chromium: fs.existsSync('/usr/bin/chromium'),
+  chromium: fs.existsSync('/usr/lib/chromium/chromium-headless-shell'),
   cwd: process.cwd(),
 }));`;
 

@@ -54,7 +54,8 @@ describe('the stack run from the container images', () => {
       const missing = chart.secretEnv.filter((name) => !(name in secrets));
       if (missing.length) throw new Error(`${service} takes ${missing.join(', ')} from a Secret this test does not supply`);
       // The chart's environment with the cluster's addresses replaced by this machine's.
-      const env: Record<string, string> = { ...chart.env, PORT: String(ports[service]), NATS_URL: nats.url };
+      // Each pod has a network of its own; here all share the host's, so each gets its own ports.
+      const env: Record<string, string> = { ...chart.env, PORT: String(ports[service]), METRICS_PORT: String(await freePort()), NATS_URL: nats.url };
       for (const name of chart.secretEnv) env[name] = secrets[name]!;
       for (const other of STACK_SERVICES) {
         const variable = `${other.toUpperCase().replace('-', '_')}_URL`;

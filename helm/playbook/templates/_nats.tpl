@@ -1,6 +1,6 @@
 {{/*
 Each service's NATS identity (contract/src/nats-identities.ts; the server's users are files/nats-authorization.conf,
-rendered from it by `node scripts/nats-users.cjs --chart`): the user is the service's name, its password a Secret
+rendered from it by `node scripts/nats-users.mjs --chart`): the user is the service's name, its password a Secret
 of its own. Call with (dict "root" $ "name" "pdf-service"); empty when the service has none (an external NATS
 without services.<name>.natsSecret.existingSecret: it connects as NATS_URL says).
 */}}

@@ -2,6 +2,14 @@ import type { Logger } from '@playbook/kit';
 import type { Browser, Page } from 'puppeteer-core';
 import { launchChromium, type LaunchedChromium } from './chromium-launch';
 
+/**
+ * Renders before a page is replaced by a new one (PDF_PAGE_MAX_RENDERS). A page's renderer process keeps what its
+ * renders took at their peak (~100 MB after one typical playbook, ~180 after ten, more over a long soak); a new
+ * page starts a new renderer. Every 20 renders held the peak at 506–569 MB against 658 with pages kept, for
+ * ~130–180 ms per new page, ~3 % of the renders' time (docs/benchmarks.md, "The headless shell and page recycling").
+ */
+export const DEFAULT_MAX_RENDERS_PER_PAGE = 20;
+
 /** One browser process and the pages opened in it; replaced as a whole on restart. */
 interface Generation {
   chromium: LaunchedChromium;
@@ -10,6 +18,8 @@ interface Generation {
   initial: Page[];
   inUse: number;
   renders: number;
+  /** Renders each open page has done, for `maxRendersPerPage`. */
+  pageRenders: Map<Page, number>;
   retired: boolean;
 }
 
@@ -31,14 +41,17 @@ export interface PageLease {
 export interface PagePoolOptions {
   executablePath: string;
   maxRendersPerBrowser: number;
+  /** A page is closed after this many renders and a new one (with a new renderer process) takes its place. */
+  maxRendersPerPage: number;
   logger: Logger;
   onRestart: (reason: 'crash' | 'max-renders') => void;
 }
 
 /**
- * One long-lived Chromium with reusable pages (reusing a page saves ~70 ms over opening one). After
- * `maxRendersPerBrowser` renders a new browser takes new work and the old one closes once its pages are
- * back; a browser that crashes or disconnects is replaced on the next render.
+ * One long-lived Chromium with reusable pages (reusing a page saves ~70 ms over opening one). A page is closed
+ * after `maxRendersPerPage` renders (its renderer process ends with it) and a new one opened when one is next
+ * needed. After `maxRendersPerBrowser` renders a new browser takes new work and the old one closes once its
+ * pages are back; a browser that crashes or disconnects is replaced on the next render.
  */
 export class PagePool {
   private current?: Generation;
@@ -76,8 +89,15 @@ export class PagePool {
         released = true;
         generation.inUse -= 1;
         generation.renders += 1;
-        if (generation.retired || discard || !generation.chromium.browser.connected) await page.close().catch(() => undefined);
-        else generation.idle.push(page);
+        const pageRenders = (generation.pageRenders.get(page) ?? 0) + 1;
+        const worn = pageRenders >= this.options.maxRendersPerPage;
+        if (generation.retired || discard || worn || !generation.chromium.browser.connected) {
+          generation.pageRenders.delete(page);
+          await page.close().catch(() => undefined);
+        } else {
+          generation.pageRenders.set(page, pageRenders);
+          generation.idle.push(page);
+        }
         if (!generation.retired && generation.renders >= this.options.maxRendersPerBrowser) this.retire(generation, 'max-renders');
         if (generation.retired && generation.inUse === 0) await this.dispose(generation);
       },
@@ -103,9 +123,13 @@ export class PagePool {
 
   private async launch(): Promise<Generation> {
     const started = Date.now();
-    const chromium = await launchChromium(this.options.executablePath);
+    // A browser that dies while it starts (seen on a machine short of CPU: "Target closed") gets one more start.
+    const chromium = await launchChromium(this.options.executablePath).catch((error: Error) => {
+      this.options.logger.warn(`Chromium failed to start (${error.message}); starting it once more`);
+      return launchChromium(this.options.executablePath);
+    });
     const initial = await chromium.browser.pages().catch(() => []);
-    const generation: Generation = { chromium, idle: [], initial, inUse: 0, renders: 0, retired: false };
+    const generation: Generation = { chromium, idle: [], initial, inUse: 0, renders: 0, pageRenders: new Map(), retired: false };
     this.all.add(generation);
     chromium.browser.once('disconnected', () => {
       if (generation.retired) return;
@@ -136,6 +160,7 @@ export class PagePool {
     generation.retired = true;
     generation.idle.length = 0;
     generation.initial.length = 0;
+    generation.pageRenders.clear();
     await generation.chromium.dispose();
     this.all.delete(generation);
   }

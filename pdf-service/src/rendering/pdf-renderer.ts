@@ -1,7 +1,7 @@
 import type { Logger } from '@playbook/kit';
 import type { DocumentRenderer, RenderedPdf, RenderInput } from '../domain/ports';
 import type { PdfMetrics } from '../pdf-metrics';
-import { PagePool } from './page-pool';
+import { DEFAULT_MAX_RENDERS_PER_PAGE, PagePool } from './page-pool';
 import { RenderQueue } from './render-queue';
 
 /** A render that took longer than the per-render timeout; its page was closed to free the slot. The job is retried. */
@@ -16,6 +16,8 @@ export interface PdfRendererOptions {
   poolSize: number;
   timeoutMs: number;
   maxRendersPerBrowser: number;
+  /** Renders before a page is closed and replaced by a new one; DEFAULT_MAX_RENDERS_PER_PAGE when left out. */
+  maxRendersPerPage?: number;
   logger: Logger;
   metrics: PdfMetrics;
 }
@@ -39,6 +41,7 @@ export class PdfRenderer implements DocumentRenderer {
     this.pool = new PagePool({
       executablePath: options.executablePath,
       maxRendersPerBrowser: options.maxRendersPerBrowser,
+      maxRendersPerPage: options.maxRendersPerPage ?? DEFAULT_MAX_RENDERS_PER_PAGE,
       logger: options.logger,
       onRestart: (reason) => metrics.browserRestarts.inc({ reason }),
     });

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createLogger, loadConfig } from '@playbook/kit';
-import { connectNats, type NatsHandle } from '@playbook/kit/nats';
+import { REVOCATION_FEED } from '@playbook/contract';
+import { connectNats, ensureRevocationStream, type NatsHandle } from '@playbook/kit/nats';
 import { projectConfigSchema } from '../../../project-service/src/config';
 import { startProjectService } from '../../../project-service/src/main';
 import { assertNoViolations, startNatsServer, type TestNatsServer } from '../../../test/support/nats-server';
@@ -31,6 +32,8 @@ export async function startPdfStack(pdfEnv: Record<string, string> = {}) {
   const logs = createCapturingLogger('pdf-service');
   const pdfEnvFull = { ...baseEnv, ...natsServer.env('pdf-service'), MONGO_DB: dbName, PDF_PAGE_POOL_SIZE: '2', ...pdfEnv };
   const pdf: PdfServiceHandle = await startPdfService(loadConfig(pdfConfigSchema, pdfEnvFull), logs.logger);
+  // What auth-service creates in the stack: the stream the verifiers read revocations from.
+  await ensureRevocationStream(nats, REVOCATION_FEED);
 
   const call = async (base: string, method: string, path: string, token?: string, body?: unknown) =>
     fetch(`${base}${path}`, {

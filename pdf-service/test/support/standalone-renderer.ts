@@ -1,12 +1,13 @@
 import { createLogger, createMetrics } from '@playbook/kit';
 import { createPdfMetrics } from '../../src/pdf-metrics';
+import { DEFAULT_CHROMIUM_PATH } from '../../src/rendering/chromium-launch';
 import { PdfRenderer, type PdfRendererOptions } from '../../src/rendering/pdf-renderer';
 
-/** A renderer outside the service (tests, preview and benchmark): one page, Debian's Chromium, its own metrics. */
+/** A renderer outside the service (tests, preview and benchmark): one page, the service's browser, its own metrics. */
 export function createStandaloneRenderer(overrides: Partial<PdfRendererOptions> = {}) {
   const metrics = createMetrics('pdf-standalone');
   const renderer = new PdfRenderer({
-    executablePath: '/usr/bin/chromium',
+    executablePath: DEFAULT_CHROMIUM_PATH,
     poolSize: 1,
     timeoutMs: 30_000,
     maxRendersPerBrowser: 10_000,
