@@ -9,8 +9,8 @@ export const projectConfigSchema = baseConfigSchema.extend({
   ...databaseConfigShape(serviceByName('project').database),
   /** Largest JSON body: a full PUT of answers can carry several megabytes of text. */
   MAX_BODY_SIZE: z.string().regex(/^\d+(kb|mb)$/i, 'must look like 512kb or 6mb').default('6mb'),
-  /** A project lock held this long is taken as abandoned (its writer died); a save in it is finished by the next request. */
-  PROJECT_LOCK_STALE_MS: envPositiveInt(15_000),
+  /** A project or owner lock not renewed this long (its holder renews it every third of this) is taken as abandoned: its writer died; a save in it is finished by the next request. */
+  PROJECT_LOCK_STALE_MS: envPositiveInt(5_000),
   /**
    * Changes (POST, PATCH, PUT, DELETE) handled at once; more are answered 429 with Retry-After instead of piling up.
    * A save is one write of ~40 ms, so 32 only fill when the database or the CPU is overloaded: at 8, 50 users

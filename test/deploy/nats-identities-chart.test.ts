@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { connect } from 'nats';
 import { NATS_IDENTITIES } from '@playbook/contract';
 import { inboxPrefixOf, passwordVariableOf } from '@playbook/kit/nats';
+import { NATS_SERVER } from '../support/nats-server';
 import { freePort, restartableServer } from '../support/processes';
 import { one, renderChart, type Manifest } from './support/helm';
 import { secretRefs, workloads, type PodTemplate } from './support/workloads';
@@ -73,7 +74,7 @@ describe('NATS identities in the chart', () => {
       const port = await freePort();
       url = `nats://127.0.0.1:${port}`;
       const env = { ...process.env, ...Object.fromEntries(USERS.map((user) => [passwordVariableOf(user), passwords.get(user)!])) };
-      server = restartableServer('nats-server', ['-c', join(dir, 'nats.conf'), '-a', '127.0.0.1', '-p', String(port), '-m', '0'], port, dir, 15_000, env);
+      server = restartableServer(NATS_SERVER, ['-c', join(dir, 'nats.conf'), '-a', '127.0.0.1', '-p', String(port), '-m', '0'], port, dir, 15_000, env);
       await server.start();
     }, 30_000);
     afterAll(async () => {

@@ -1,10 +1,16 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { NATS_IDENTITIES } from '@playbook/contract';
 import { writeNatsUsers, type NatsIdentity } from '@playbook/kit/nats';
 import { freePort, restartableServer } from './processes';
+
+/**
+ * The project's nats-server (scripts/lib.sh builds the version tools/nats-server pins), by path: a suite without
+ * the global setup's PATH (the image suite) must not start whatever other nats-server the machine has.
+ */
+export const NATS_SERVER = resolve(__dirname, '../../.bin/nats-server');
 
 /** The tests' own identity, beside the services': allowed everything, for a test that plays a service or watches the wire. */
 export const TEST_HARNESS_USER = 'test-harness';
@@ -59,7 +65,7 @@ export async function startNatsServer(options: NatsServerOptions = {}) {
   const tls = options.tls ? writeTlsFiles(storeDir) : undefined;
   const tlsArgs = tls ? ['--tls', '--tlscert', tls.certFile, '--tlskey', tls.keyFile] : [];
   const logFile = join(storeDir, 'nats.log');
-  const server = restartableServer('nats-server', ['-c', config.configFile, ...tlsArgs, '-js', '-sd', storeDir, '-a', '127.0.0.1', '-p', String(port), '-l', logFile], port, storeDir, 10_000);
+  const server = restartableServer(NATS_SERVER, ['-c', config.configFile, ...tlsArgs, '-js', '-sd', storeDir, '-a', '127.0.0.1', '-p', String(port), '-l', logFile], port, storeDir, 10_000);
   await server.start();
   const { stop, restart, destroy } = server;
   const url = `${tls ? 'tls' : 'nats'}://127.0.0.1:${port}`;
@@ -151,7 +157,7 @@ export async function startNatsCluster(size = 3) {
       '-c', config.configFile, '-l', join(spec.storeDir, 'nats.log'), '-js', '-sd', spec.storeDir, '-n', spec.name, '-a', '127.0.0.1', '-p', String(spec.port), '-m', String(spec.monitorPort),
       '--cluster_name', clusterName, '--cluster', `nats://127.0.0.1:${spec.clusterPort}`, '--routes', routes,
     ];
-    const server = restartableServer('nats-server', args, spec.port, spec.storeDir, 15_000);
+    const server = restartableServer(NATS_SERVER, args, spec.port, spec.storeDir, 15_000);
     const monitorUrl = `http://127.0.0.1:${spec.monitorPort}`;
     return {
       name: spec.name,

@@ -133,7 +133,7 @@ describe('the database killed (SIGKILL) mid-write and restarted under light load
     await bulkWriter;
 
     const during = startedBetween(samples, stoppedAt, restartedAt);
-    // A save cut by the outage leaves its project locked (journal) until PROJECT_LOCK_STALE_MS (15 s) after it
+    // A save cut by the outage leaves its project locked (journal) until PROJECT_LOCK_STALE_MS (5 s) after it
     // began, answering 409 "retry shortly" meanwhile; after that the next request finishes it.
     const settled = startedBetween(samples, Math.max(restartedAt + (healthyMs ?? 0) + 1_000, stoppedAt - 3_000 + LOCK_STALE_MS + 1_000), Infinity);
     const badDuring = startedBetween(samples, stoppedAt, restartedAt + (healthyMs ?? 0)).filter((s) => !((s.status >= 200 && s.status < 300) || [409, 429, 503, 504].includes(s.status)));

@@ -8,6 +8,7 @@ export interface LockDocument {
   /** A project's ObjectId, or an owner's id. */
   _id: Types.ObjectId | string;
   writeId: string;
+  /** When the change began, moved forward while it runs (renewed every third of the stale limit). */
   startedAt: Date;
 }
 

@@ -22,6 +22,11 @@ async function createLockRepository(locks: Model<LockDocument>, toId: (key: stri
       return { writeId: doc.writeId, startedAt: doc.startedAt };
     },
 
+    async renew(key, writeId, at) {
+      const _id = toId(key);
+      if (_id !== undefined) await locks.updateOne({ _id, writeId }, { $set: { startedAt: at } });
+    },
+
     async release(key, writeId) {
       const _id = toId(key);
       if (_id !== undefined) await locks.deleteOne({ _id, writeId });

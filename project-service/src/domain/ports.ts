@@ -80,6 +80,8 @@ export interface LockRepository {
   /** True when this caller now holds the lock; false when someone else does. */
   claim(key: string, lock: ProjectLock): Promise<boolean>;
   find(key: string): Promise<ProjectLock | undefined>;
+  /** Moves the held lock's `startedAt` to `at`: its holder is still at work. */
+  renew(key: string, writeId: string, at: Date): Promise<void>;
   release(key: string, writeId: string): Promise<void>;
   releaseAll(keys: string[]): Promise<void>;
 }

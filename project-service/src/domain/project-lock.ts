@@ -14,7 +14,6 @@ import { readProject, readProjectState } from './project-state';
  */
 
 const WAIT_STEP_MS = 50;
-const WAIT_STEPS = 40; // about two seconds, then 409
 
 const busyProject = () => new ConflictError('Another change to this project is in progress; retry shortly');
 const busyOwner = () => new ConflictError('Another change to your projects is in progress; retry shortly');
@@ -38,11 +37,12 @@ async function levelVersions(deps: ProjectDeps, ownerId: string, projectId: stri
 }
 
 /**
- * Claims `key`, waiting a little while someone else holds it; a lock older than the stale limit belongs to a
- * writer that died or gave up half-way, so it is repaired (`repairAbandoned`) and freed. `busy` after about
- * two seconds.
+ * Claims `key`, waiting while someone else holds it; a lock not renewed within the stale limit belongs to a
+ * writer that died or gave up half-way, so it is repaired (`repairAbandoned`) and freed. The wait outlasts the
+ * stale limit, so a lock left by a killed process delays a change instead of failing it; `busy` (409) after that.
  */
 async function claimLock(deps: ProjectDeps, locks: LockRepository, key: string, what: string, repairAbandoned: () => Promise<void>, busy: () => Error): Promise<ProjectLock> {
+  const waitSteps = Math.ceil((deps.lockStaleMs + 1_000) / WAIT_STEP_MS);
   for (let step = 0; ; step++) {
     const lock: ProjectLock = { writeId: randomUUID(), startedAt: deps.now() };
     if (await locks.claim(key, lock)) return lock;
@@ -53,7 +53,7 @@ async function claimLock(deps: ProjectDeps, locks: LockRepository, key: string, 
       await locks.release(key, held.writeId);
       continue;
     }
-    if (step >= WAIT_STEPS) throw busy();
+    if (step >= waitSteps) throw busy();
     await delay(WAIT_STEP_MS);
   }
 }
@@ -63,9 +63,17 @@ async function claimLock(deps: ProjectDeps, locks: LockRepository, key: string, 
  * 409 after about two seconds). The change gets the project as it is now, with its current content version;
  * 404 for anything not the owner's.
  */
+/** Renews a held lock every third of the stale limit until the returned function is called: only a dead (or stalled) holder's lock goes stale. */
+function keepRenewed(deps: ProjectDeps, locks: LockRepository, key: string, lock: ProjectLock): () => void {
+  const timer = setInterval(() => void locks.renew(key, lock.writeId, deps.now()).catch(() => undefined), Math.max(100, Math.floor(deps.lockStaleMs / 3)));
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 export async function withProjectLock<T>(deps: ProjectDeps, ownerId: string, projectId: string, change: (current: Project) => Promise<T>): Promise<T> {
   const { id } = await readProject(deps, ownerId, projectId); // 404 before any lock is taken
   const lock = await claimLock(deps, deps.locks, id, 'project', () => levelVersions(deps, ownerId, id), busyProject);
+  const stopRenewing = keepRenewed(deps, deps.locks, id, lock);
   let keepLock = false;
   try {
     return await change(await readProject(deps, ownerId, id));
@@ -74,6 +82,7 @@ export async function withProjectLock<T>(deps: ProjectDeps, ownerId: string, pro
     keepLock = await levelVersions(deps, ownerId, id).then(() => false, () => true);
     throw error.reason;
   } finally {
+    stopRenewing();
     if (!keepLock) await deps.locks.release(id, lock.writeId);
   }
 }
@@ -84,9 +93,11 @@ export async function withProjectLock<T>(deps: ProjectDeps, ownerId: string, pro
  */
 export async function withOwnerLock<T>(deps: ProjectDeps, ownerId: string, change: () => Promise<T>): Promise<T> {
   const lock = await claimLock(deps, deps.ownerLocks, ownerId, 'owner', async () => {}, busyOwner);
+  const stopRenewing = keepRenewed(deps, deps.ownerLocks, ownerId, lock);
   try {
     return await change();
   } finally {
+    stopRenewing();
     await deps.ownerLocks.release(ownerId, lock.writeId);
   }
 }

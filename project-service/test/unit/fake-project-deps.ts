@@ -89,6 +89,10 @@ function fakeLocks(held: Map<string, ProjectLock>): LockRepository {
   return {
     claim: async (key, lock) => (held.has(key) ? false : (held.set(key, lock), true)),
     find: async (key) => held.get(key),
+    renew: async (key, writeId, at) => {
+      const lock = held.get(key);
+      if (lock?.writeId === writeId) held.set(key, { ...lock, startedAt: at });
+    },
     release: async (key, writeId) => {
       if (held.get(key)?.writeId === writeId) held.delete(key);
     },

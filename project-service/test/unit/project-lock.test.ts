@@ -1,5 +1,5 @@
 import { createProject, deleteProject } from '../../src/domain/manage-projects';
-import { HalfDoneChange, withProjectLock } from '../../src/domain/project-lock';
+import { HalfDoneChange, withOwnerLock, withProjectLock } from '../../src/domain/project-lock';
 import { fakeProjectDeps } from './fake-project-deps';
 
 /** The waits between attempts to take a held lock, recorded instead of slept: the fakes decide when a lock frees. */
@@ -52,13 +52,13 @@ describe('withProjectLock (domain, with fakes)', () => {
     expect(fake.logs()).not.toContain('abandoned');
   });
 
-  it('gives up with 409 after about two seconds of waiting for a lock that is neither freed nor stale', async () => {
+  it('gives up with 409 after waiting past the stale limit for a lock that is neither freed nor stale (its holder renews it)', async () => {
     const { fake, id } = await withOneProject();
     fake.locks.set(id, { writeId: 'busy-writer', startedAt: fake.deps.now() });
     const change = jest.fn();
     await expect(withProjectLock(fake.deps, 'ana', id, change)).rejects.toMatchObject({ status: 409 });
     expect(change).not.toHaveBeenCalled();
-    expect(mockWaits.reduce((sum, ms) => sum + ms, 0)).toBe(2000);
+    expect(mockWaits.reduce((sum, ms) => sum + ms, 0)).toBe(fake.deps.lockStaleMs + 1000);
     expect(fake.locks.get(id)?.writeId).toBe('busy-writer');
   });
 
@@ -120,12 +120,24 @@ describe("the owner's lock around creating and deleting projects (domain, with f
     expect(fake.ownerLocks.size).toBe(0);
   });
 
-  it('answers 409 after about two seconds while another change of the owner\'s list holds the lock, creating nothing', async () => {
+  it('answers 409 after waiting past the stale limit while another change of the owner\'s list holds the lock, creating nothing', async () => {
     const fake = fakeProjectDeps();
     fake.ownerLocks.set('ana', { writeId: 'other-create', startedAt: fake.deps.now() });
     await expect(createProject(fake.deps, 'ana', { name: 'P' })).rejects.toMatchObject({ status: 409 });
-    expect(mockWaits.reduce((sum, ms) => sum + ms, 0)).toBe(2000);
+    expect(mockWaits.reduce((sum, ms) => sum + ms, 0)).toBe(fake.deps.lockStaleMs + 1000);
     expect(fake.projects.size).toBe(0);
+  });
+
+  it('renews a held lock while its change runs, so a long change is never taken for a dead one', async () => {
+    const fake = fakeProjectDeps();
+    fake.deps.lockStaleMs = 300; // renewed every 100 ms
+    await withOwnerLock(fake.deps, 'ana', async () => {
+      const claimedAt = fake.ownerLocks.get('ana')!.startedAt.getTime();
+      fake.advance(60_000);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(fake.ownerLocks.get('ana')!.startedAt.getTime()).toBe(claimedAt + 60_000);
+    });
+    expect(fake.ownerLocks.size).toBe(0);
   });
 
   it('frees an owner\'s lock older than the stale limit (its writer died) and creates the project', async () => {

@@ -39,6 +39,7 @@ function fakeDeps() {
     locks: {
       claim: async (id: string, lock: ProjectLock) => (locks.has(id) ? false : (locks.set(id, lock), true)),
       find: async (id: string) => locks.get(id),
+      renew: async () => undefined,
       release: async (id: string, writeId: string) => {
         if (locks.get(id)?.writeId === writeId) locks.delete(id);
       },
@@ -47,7 +48,8 @@ function fakeDeps() {
     catalog: playbookCatalog,
     logger: captured.logger,
     now: () => new Date(clock),
-    lockStaleMs: 15_000,
+    // Short, so the wait before a 409 (the stale limit and a second) is short too.
+    lockStaleMs: 1_000,
   } as unknown as ProjectDeps;
   return { deps, project, answerSet, locks, published, failures, logs: captured.text, advance: (ms: number) => (clock += ms) };
 }
@@ -88,7 +90,7 @@ describe('saveResponses (domain, with fakes)', () => {
     expect(fake.locks.size).toBe(0);
   });
 
-  it('waits for a change in progress and answers 409 after about two seconds', async () => {
+  it('waits for a change in progress and answers 409 once the wait outlasts the stale limit', async () => {
     const fake = fakeDeps();
     fake.locks.set('p1', { writeId: 'someone', startedAt: fake.deps.now() });
     await expect(saveResponses(fake.deps, 'ana', 'p1', [{ fieldId: GOAL, value: 'x' }])).rejects.toMatchObject({ status: 409 });

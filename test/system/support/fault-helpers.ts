@@ -62,7 +62,7 @@ export function recordResult(name: string, key: string, value: unknown): void {
  * A 409 "another change to this project is in progress; retry shortly" on a project route (reads wait for a
  * save in progress too). project-service
  * journals each save in a lock document (all-or-nothing without transactions); a save cut by a crash or an
- * outage keeps its project locked until PROJECT_LOCK_STALE_MS (15 s) after it began. Tolerated around a fault,
+ * outage keeps its project locked until PROJECT_LOCK_STALE_MS (5 s) after it began. Tolerated around a fault,
  * counted in the results (docs/reliability.md), never a 5xx.
  */
 export const isLockRetry = (s: Sample) => s.status === 409 && /^(GET|PUT|PATCH|DELETE) \/api\/projects\/:id/.test(s.route);

@@ -78,7 +78,7 @@ export function stackPids(stack: TestStack): Record<string, number> {
   if (browser) pids.chromium = browser.pid;
   // NATS and the embedded database are children of this jest worker; find them by their ports.
   const mine = descendants(process.pid);
-  const nats = mine.find((p) => p.command.startsWith('nats-server') && p.command.includes(` ${stack.nats.port}`));
+  const nats = mine.find((p) => /(^|\/)nats-server /.test(p.command) && p.command.includes(` ${stack.nats.port}`));
   if (nats) pids.nats = nats.pid;
   const db = stack.db && mine.find((p) => p.command.includes('embedded-db') && p.command.includes(`:${stack.db!.port}`));
   if (db) pids.database = db.pid;
