@@ -137,6 +137,9 @@ describe('NATS identities', () => {
 
     const reply = await gateway.connection.request('auth.v1.jwks.get', '{}', { timeout: 5_000 });
     expect(reply.string()).toBe('{"ok":true,"data":{"keys":[]}}');
+    // The watcher sees the request on its own connection, perhaps after the answer came back.
+    await watcher.flush();
+    await waitFor(() => replySubjects.length > 0);
     expect(replySubjects).toHaveLength(1);
     expect(replySubjects[0]!.startsWith(`${inboxPrefixOf('gateway')}.`)).toBe(true);
 
