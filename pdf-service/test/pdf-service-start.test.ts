@@ -4,7 +4,7 @@ import { createLogger } from '@playbook/kit';
 import { startNatsServer, type TestNatsServer } from '../../test/support/nats-server';
 import { createCapturingLogger, testMongoUrl, uniqueDbName } from '../../test/support/test-env';
 import { pdfConfigSchema } from '../src/config';
-import { PDF_OBJECT_STORE } from '../src/data/pdf-file-store';
+import { PDF_OBJECT_STORE } from '@playbook/contract';
 import { startPdfService } from '../src/main';
 import { isAlive } from './support/standalone-renderer';
 

@@ -1,8 +1,7 @@
 import { connect, JSONCodec, type JetStreamManager, type NatsConnection } from 'nats';
-import { listPlaybookFields } from '@playbook/contract';
+import { listPlaybookFields, PDF_OBJECT_STORE } from '@playbook/contract';
 import { EVENT_STREAM } from '@playbook/kit/nats';
 import { createUsers, savesInFlightAt, startTraffic, stopAllTraffic, summarize, verifyAnswers, type VirtualUser } from '../../bench/load/traffic';
-import { PDF_OBJECT_STORE } from '../../pdf-service/src/data/pdf-file-store';
 import { PDF_RENDER_CONSUMER, PDF_WORK_STREAM } from '../../pdf-service/src/messaging/subjects';
 import { harnessConnectOptions, startNatsCluster, type TestNatsCluster } from '../support/nats-server';
 import { startStack, STACK_SERVICES, type StackServiceName, type TestStack } from '../support/stack';

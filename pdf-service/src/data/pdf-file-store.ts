@@ -4,8 +4,6 @@ import { PDF_OBJECT_STORE } from '@playbook/contract';
 import { openObjectStore, type NatsHandle } from '@playbook/kit/nats';
 import type { PdfFileStore, StoredPdf } from '../domain/ports';
 
-/** The JetStream object store holding the finished PDFs (named in the contract: only pdf-service may use it). */
-export { PDF_OBJECT_STORE } from '@playbook/contract';
 
 export interface PdfFileStoreOptions {
   retentionMs: number;

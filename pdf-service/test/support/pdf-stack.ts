@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createLogger, loadConfig } from '@playbook/kit';
-import { REVOCATION_FEED } from '@playbook/contract';
+import { PDF_OBJECT_STORE, REVOCATION_FEED } from '@playbook/contract';
 import { connectNats, ensureRevocationStream, type NatsHandle } from '@playbook/kit/nats';
 import { projectConfigSchema } from '../../../project-service/src/config';
 import { startProjectService } from '../../../project-service/src/main';
@@ -12,7 +12,6 @@ import { assertNoViolations, startNatsServer, type TestNatsServer } from '../../
 import { createCapturingLogger, testMongoUrl, uniqueDbName } from '../../../test/support/test-env';
 import { createTestTokenIssuer } from '../../../test/support/test-tokens';
 import { pdfConfigSchema } from '../../src/config';
-import { PDF_OBJECT_STORE } from '../../src/data/pdf-file-store';
 import { startPdfService, type PdfServiceHandle } from '../../src/main';
 
 const run = promisify(execFile);
