@@ -11,6 +11,7 @@
 #   NATS_PORT=4222 NATS_MONITOR_PORT=8222   the NATS it starts (none with NATS_EXTERNAL=1 and NATS_URL set); each
 #                                           service connects as its own NATS user, its password in
 #                                           .data/nats-users/users/<service>.password (generated once)
+#   FORWARDING_KEY_FILE=.data/forwarding.key  the key the gateway signs client IPs with for auth-service (generated once)
 #   DB_PORT=27017                           the embedded database it starts (none with MONGO_URL set)
 #   <NAME>_PORT                             a service's port, e.g. GATEWAY_PORT=9080 (see SERVICES below)
 #   STACK_DATA_DIR=.data STACK_LOG_DIR=.run/logs   where data and logs go
@@ -191,13 +192,20 @@ if [ -z "${MONGO_URL:-}" ]; then
   wait_for "the embedded database" 30 port_open "$DB_PORT"
   export MONGO_URL="mongodb://127.0.0.1:$DB_PORT"
 fi
+# The key the gateway signs each client IP with for auth-service's per-IP throttles; generated once, like the
+# NATS passwords, and given only to those two.
+forwarding_key_file="${FORWARDING_KEY_FILE:-$DATA_DIR/forwarding.key}"
+if [ ! -f "$forwarding_key_file" ]; then
+  (umask 077 && mkdir -p "$(dirname "$forwarding_key_file")" && node -e "process.stdout.write(require('node:crypto').randomBytes(32).toString('hex'))" >"$forwarding_key_file")
+fi
 for row in "${SERVICES[@]}"; do
   read -r name folder _ _ <<<"$row"
   nats_password_file="$NATS_USERS_DIR/users/$folder.password"
-  nats_identity=()
-  [ ! -f "$nats_password_file" ] || nats_identity=(NATS_USER="$folder" NATS_PASSWORD_FILE="$nats_password_file")
+  secret_files=()
+  [ ! -f "$nats_password_file" ] || secret_files=(NATS_USER="$folder" NATS_PASSWORD_FILE="$nats_password_file")
+  case "$folder" in gateway | auth-service) secret_files+=(FORWARDING_KEY_FILE="$forwarding_key_file") ;; esac
   # /metrics stays on each service's own port: one METRICS_PORT (from .env) cannot serve four processes.
-  start "$folder" env -u METRICS_PORT PORT="${service_port[$folder]}" "${nats_identity[@]}" node "$folder/dist/main.js"
+  start "$folder" env -u METRICS_PORT -u FORWARDING_KEY_FILE PORT="${service_port[$folder]}" "${secret_files[@]}" node "$folder/dist/main.js"
   [ "$name" != gateway ] || gateway_pid="${pids[-1]}"
 done
 wait_for "the stack" 60 own_gateway_healthy

@@ -2,26 +2,24 @@ import { REVOCATION_FEED } from '@playbook/contract';
 import { createServiceApp, type ServiceRuntime } from '@playbook/kit';
 import { revocationsOverNats } from '@playbook/kit/nats';
 import type Koa from 'koa';
-import type { AuthConfig } from './config';
 import type { AuthDeps } from './domain/auth-deps';
 import type { KeyRing } from './domain/key-ring';
 import { authRoutes } from './routes/auth-routes';
 
 export interface AuthAppDeps {
   runtime: ServiceRuntime;
-  config: AuthConfig;
   deps: AuthDeps;
   keyRing: KeyRing;
 }
 
 /** The HTTP app of auth-service; never listens (tests start it on port 0). */
-export function createApp({ runtime, config, deps, keyRing }: AuthAppDeps): Koa {
+export function createApp({ runtime, deps, keyRing }: AuthAppDeps): Koa {
   const app = createServiceApp({
     logger: runtime.logger,
     metrics: runtime.metrics,
     readiness: runtime.readiness,
     bodyLimit: '16kb',
-    trustedProxyHops: config.TRUSTED_PROXY_HOPS,
+    forwardingKey: runtime.forwardingKey,
   });
   const router = authRoutes({ deps, keyRing, revocations: revocationsOverNats(runtime, REVOCATION_FEED) });
   app.use(router.routes()).use(router.allowedMethods());

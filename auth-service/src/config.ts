@@ -10,8 +10,6 @@ export const authConfigSchema = baseConfigSchema
   .extend({
     PORT: envPort(serviceByName('auth').port),
     ...databaseConfigShape(serviceByName('auth').database),
-    /** Proxies in front (the gateway) whose X-Forwarded-For entry is trusted for the client IP. */
-    TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(1),
     ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
     REFRESH_TOKEN_TTL_SECONDS: envPositiveInt(14 * 24 * 3600),
     /** A login (its chain of refresh tokens) ends this long after the sign-in; refreshing does not extend it. */
@@ -48,6 +46,10 @@ export const authConfigSchema = baseConfigSchema
   .superRefine((config, issues) => {
     if (config.NODE_ENV === 'production' && !config.JWT_PRIVATE_KEY && !config.JWT_PRIVATE_KEY_FILE) {
       issues.addIssue({ code: 'custom', path: ['JWT_PRIVATE_KEY'], message: 'is required in production (or JWT_PRIVATE_KEY_FILE)' });
+    }
+    // Without the gateway's signed client IP every sign-in would count against one address: the gateway's.
+    if (config.NODE_ENV === 'production' && !config.FORWARDING_KEY_FILE) {
+      issues.addIssue({ code: 'custom', path: ['FORWARDING_KEY_FILE'], message: 'is required in production (the per-IP throttles need the client IP the gateway signs)' });
     }
     if (config.JWT_PRIVATE_KEY && config.JWT_PRIVATE_KEY_FILE) {
       issues.addIssue({ code: 'custom', path: ['JWT_PRIVATE_KEY_FILE'], message: 'set either JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE, not both' });

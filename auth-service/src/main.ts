@@ -54,7 +54,7 @@ export const authService = defineService({
     };
   },
   background: ({ runtime, deps }) => [['jwks', () => serveJwks(runtime.nats, deps.keyRing, runtime.logger)]],
-  http: ({ runtime, config, deps }) => createApp({ runtime, config, deps, keyRing: deps.keyRing }),
+  http: ({ runtime, deps }) => createApp({ runtime, deps, keyRing: deps.keyRing }),
 });
 
 export const startAuthService = authService.start;

@@ -26,7 +26,7 @@ describe('account lifecycle: audit trail, deletion event, nothing secret in the 
   const call = (method: string, path: string, body?: unknown, token?: string) =>
     fetch(`${auth.url}/api/auth/${path}`, {
       method,
-      headers: { 'content-type': 'application/json', 'x-forwarded-for': '198.51.100.7', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      headers: { 'content-type': 'application/json', ...auth.fromClient('198.51.100.7'), ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   const eventually = async (check: () => boolean) => {

@@ -24,11 +24,11 @@ describe('login: one answer for every bad credential, throttled per email and pe
     await nats?.destroy();
   });
 
-  /** Every call comes through "the gateway" at 10.0.0.1 for the client `ip` (TRUSTED_PROXY_HOPS=1). */
+  /** Every call comes through "the gateway", which vouches for the client `ip` (with `auth`'s key or the replica's). */
   const login = (email: string, password: string, ip = '203.0.113.10', baseUrl = auth.url) =>
     fetch(`${baseUrl}/api/auth/login`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-forwarded-for': `198.51.100.66, ${ip}` },
+      headers: { 'content-type': 'application/json', ...(baseUrl === replica.url ? replica : auth).fromClient(ip) },
       body: JSON.stringify({ email, password }),
     });
   const withoutTrace = async (response: Response) => {

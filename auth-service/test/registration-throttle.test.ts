@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { FORWARDED_CLIENT_HEADER, signForwardedClient } from '@playbook/kit';
 import { startNatsServer, type TestNatsServer } from '../../test/support/nats-server';
 import { strongPassword, startTestAuthService, type TestAuthService } from '../../test/support/auth-service';
 
@@ -15,13 +17,14 @@ describe('sign-ups: throttled per client IP, and argon2 bounded per process', ()
   });
 
   let nextEmail = 0;
-  /** Every call comes through "the gateway" for the client `ip` (TRUSTED_PROXY_HOPS=1). */
-  const register = (ip: string) =>
+  const registerWith = (headers: Record<string, string>) =>
     fetch(`${auth.url}/api/auth/register`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
+      headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify({ email: `signup-${nextEmail++}@example.com`, password: strongPassword(), name: 'Sign Up' }),
     });
+  /** Every call comes through "the gateway", which vouches for the client `ip`. */
+  const register = (ip: string) => registerWith(auth.fromClient(ip));
 
   it('answers 429 with Retry-After to the 4th sign-up from one address within the hour, while another address signs up', async () => {
     for (let i = 0; i < 3; i++) expect((await register('203.0.113.7')).status).toBe(201);
@@ -30,6 +33,16 @@ describe('sign-ups: throttled per client IP, and argon2 bounded per process', ()
     expect(Number(fourth.headers.get('retry-after'))).toBeGreaterThan(3000);
     expect(Number(fourth.headers.get('retry-after'))).toBeLessThanOrEqual(3600);
     expect((await register('198.51.100.8')).status).toBe(201);
+  });
+
+  it('believes no client IP but the one the gateway signed: X-Forwarded-For from a direct caller counts as the caller', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await registerWith({ 'x-forwarded-for': `203.0.113.${100 + i}` })).status);
+    expect(statuses).toEqual([201, 201, 201, 429]);
+    // A header signed with another key counts as the caller too; the gateway's signature still opens a fresh address.
+    const forged = { [FORWARDED_CLIENT_HEADER]: signForwardedClient(randomBytes(32), '203.0.113.200') };
+    expect((await registerWith(forged)).status).toBe(429);
+    expect((await register('203.0.113.200')).status).toBe(201);
   });
 
   it('refuses sign-ups beyond the argon2 runs one process takes at once with 429 and Retry-After: 1, not a queue', async () => {

@@ -56,6 +56,7 @@ export function createApp(runtime: ServiceRuntime, config: GatewayConfig, deps: 
     longTimeoutMs: config.PROXY_LONG_TIMEOUT_MS,
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     duration: createUpstreamDuration(runtime.metrics),
+    forwardingKey: runtime.forwardingKey,
   });
   router.get('/api/docs/:asset', docsAsset);
   app.use(router.routes());

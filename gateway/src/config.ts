@@ -35,10 +35,27 @@ export const gatewayConfigSchema = baseConfigSchema
     RATE_LIMIT_WINDOW_SECONDS: envPositiveInt(60),
     RATE_LIMIT_PER_IP: envPositiveInt(600),
     RATE_LIMIT_PER_USER: envPositiveInt(300),
+
+    /** Live events (`GET /api/events`, docs/events.md): a comment this often keeps proxies from closing an idle stream. */
+    EVENTS_HEARTBEAT_MS: envPositiveInt(15_000),
+    /** The `retry:` hint: how long EventSource waits before it reconnects. */
+    EVENTS_RETRY_MS: envPositiveInt(3_000),
+    /** How long a ticket from POST /api/events/ticket may be redeemed (once). */
+    EVENTS_TICKET_TTL_MS: envPositiveInt(30_000),
+    /** Open streams per gateway replica and per user on it; 429 beyond. */
+    EVENTS_MAX_STREAMS: envPositiveInt(2_000),
+    EVENTS_MAX_STREAMS_PER_USER: envPositiveInt(10),
+    /** The newest events kept in memory for a reconnect with Last-Event-ID; older ones are a `stream.resync`. */
+    EVENTS_REPLAY_EVENTS: envPositiveInt(10_000),
+    /** Bytes a client may fall behind before its stream is closed (it reconnects and resumes). */
+    EVENTS_CLIENT_BUFFER_BYTES: envPositiveInt(256 * 1024),
   })
   .superRefine((config, issues) => {
     if (config.NODE_ENV === 'production' && config.GATEWAY_AUTH === 'off') {
       issues.addIssue({ code: 'custom', path: ['GATEWAY_AUTH'], message: 'must not be off in production (benchmarks only)' });
+    }
+    if (config.NODE_ENV === 'production' && !config.FORWARDING_KEY_FILE) {
+      issues.addIssue({ code: 'custom', path: ['FORWARDING_KEY_FILE'], message: 'is required in production (auth-service throttles by the client IP the gateway signs)' });
     }
   });
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

@@ -1,5 +1,11 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { publicRoutes, type PublicRoute } from '@playbook/contract';
+import { FORWARDED_CLIENT_HEADER, signForwardedClient } from '@playbook/kit';
+import { readForwardedClient } from '../../kit/src/http/forwarded-client';
 import { patternBytes } from './support/fake-upstream';
 import { rawRequest } from './support/raw-request';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
@@ -9,12 +15,18 @@ const samplePath = (route: PublicRoute) => route.path.replace(/:(\w+)/g, 'abc123
 describe('gateway proxy: routing and headers', () => {
   let gateway: TestGateway;
   let token: string;
+  const keyDir = mkdtempSync(join(tmpdir(), 'playbook-forwarding-'));
+  const forwardingKey = Buffer.from(randomBytes(32).toString('hex'));
 
   beforeAll(async () => {
-    gateway = await startTestGateway({ env: { RATE_LIMIT_ENABLED: 'false' } });
+    writeFileSync(join(keyDir, 'key'), forwardingKey);
+    gateway = await startTestGateway({ env: { RATE_LIMIT_ENABLED: 'false', FORWARDING_KEY_FILE: join(keyDir, 'key') } });
     token = gateway.issuer.tokenFor('user-1');
   });
-  afterAll(() => gateway.stop());
+  afterAll(async () => {
+    await gateway.stop();
+    rmSync(keyDir, { recursive: true, force: true });
+  });
 
   it('sends every proxied row of the route table to its own service, path and query unchanged', async () => {
     const proxied = publicRoutes.filter((route) => route.service !== 'gateway');
@@ -47,6 +59,8 @@ describe('gateway proxy: routing and headers', () => {
         authorization: `Bearer ${token}`,
         'x-request-id': requestId,
         'x-forwarded-for': '6.6.6.6',
+        // A client vouching for itself with some other key: replaced by the gateway's own signature.
+        [FORWARDED_CLIENT_HEADER]: signForwardedClient(randomBytes(32), '6.6.6.6'),
         connection: 'keep-alive',
         'proxy-authorization': 'Basic c2VjcmV0',
       },
@@ -57,6 +71,7 @@ describe('gateway proxy: routing and headers', () => {
     expect(seen['x-request-id']).toBe(requestId);
     expect(seen.authorization).toBe(`Bearer ${token}`);
     expect(seen['x-forwarded-for']).toBe('127.0.0.1');
+    expect(readForwardedClient(forwardingKey, seen[FORWARDED_CLIENT_HEADER])).toBe('127.0.0.1');
     expect(seen['x-forwarded-proto']).toBe('http');
     expect(seen['x-forwarded-host']).toBe(new URL(gateway.url).host);
     expect(seen['proxy-authorization']).toBeUndefined();

@@ -13,6 +13,7 @@ export { problemType, toProblemDetails, type ProblemDetails } from './errors/pro
 export { createServiceApp, type ServiceAppOptions } from './http/create-service-app';
 export { runReadinessChecks, type CheckState, type HealthReport, type ReadinessCheck } from './http/health-middleware';
 export { REQUEST_ID_HEADER } from './http/request-id-middleware';
+export { FORWARDED_CLIENT_HEADER, signForwardedClient } from './http/forwarded-client';
 export { userOf } from './http/request-state';
 export { inFlightLimitMiddleware, type InFlightLimitOptions } from './http/in-flight-limit-middleware';
 

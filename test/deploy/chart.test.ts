@@ -246,9 +246,24 @@ describe('helm chart', () => {
     expect(mainContainer(auth).volumeMounts).toContainEqual({ name: 'secret-files', mountPath: '/var/run/secrets/playbook', readOnly: true });
     expect((auth.spec as { volumes: unknown[] }).volumes).toContainEqual({
       name: 'secret-files',
-      secret: { secretName: 'playbook-secrets', defaultMode: 0o440, items: [{ key: 'jwt-private-key.pem', path: 'jwt-private-key.pem' }] },
+      secret: {
+        secretName: 'playbook-secrets',
+        defaultMode: 0o440,
+        items: [
+          { key: 'forwarding-key', path: 'forwarding-key' },
+          { key: 'jwt-private-key.pem', path: 'jwt-private-key.pem' },
+        ],
+      },
     });
-    for (const other of ['gateway', 'project-service', 'pdf-service']) expect(mainContainer(deploymentOf(manifests, other).template).volumeMounts).not.toContainEqual(expect.objectContaining({ name: 'secret-files' }));
+    // The forwarding key (the gateway signs client IPs with it for auth-service) in those two only; the signing key in auth-service only.
+    const gateway = deploymentOf(manifests, 'gateway').template;
+    expect(env('gateway').find((e) => e.name === 'FORWARDING_KEY_FILE')?.value).toBe('/var/run/secrets/playbook/forwarding-key');
+    expect(env('auth-service').find((e) => e.name === 'FORWARDING_KEY_FILE')?.value).toBe('/var/run/secrets/playbook/forwarding-key');
+    expect((gateway.spec as { volumes: unknown[] }).volumes).toContainEqual({
+      name: 'secret-files',
+      secret: { secretName: 'playbook-secrets', defaultMode: 0o440, items: [{ key: 'forwarding-key', path: 'forwarding-key' }] },
+    });
+    for (const other of ['project-service', 'pdf-service']) expect(mainContainer(deploymentOf(manifests, other).template).volumeMounts).not.toContainEqual(expect.objectContaining({ name: 'secret-files' }));
   });
 
   it('routes through a Gateway API HTTPRoute instead of Ingresses when exposure is gatewayApi', () => {

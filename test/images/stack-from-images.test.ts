@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -48,7 +48,10 @@ describe('the stack run from the container images', () => {
     writeFileSync(signingKeyFile, signingKey, { mode: 0o440 });
     chownSync(signingKeyFile, 0, 1000);
     chmodSync(workDir, 0o755);
-    const secretFiles: Record<string, string> = { 'jwt-private-key.pem': signingKeyFile };
+    const forwardingKeyFile = join(workDir, 'forwarding-key');
+    writeFileSync(forwardingKeyFile, randomBytes(32).toString('hex'), { mode: 0o440 });
+    chownSync(forwardingKeyFile, 0, 1000);
+    const secretFiles: Record<string, string> = { 'jwt-private-key.pem': signingKeyFile, 'forwarding-key': forwardingKeyFile };
     for (const service of STACK_SERVICES) {
       const chart = runtime(service);
       const missing = chart.secretEnv.filter((name) => !(name in secrets));

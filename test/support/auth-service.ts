@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, type Logger } from '@playbook/kit';
+import { FORWARDED_CLIENT_HEADER, loadConfig, signForwardedClient, type Logger } from '@playbook/kit';
 import { authConfigSchema, type AuthConfig } from '../../auth-service/src/config';
 import { startAuthService } from '../../auth-service/src/main';
 import type { TestNats } from './nats-server';
@@ -26,7 +26,7 @@ export interface StartTestAuthServiceOptions {
   dbName?: string;
   /** Defaults to a capturing logger (see `logs`). */
   logger?: Logger;
-  /** Extra env variables, e.g. `{ TRUSTED_PROXY_HOPS: '0', JWT_PRIVATE_KEY: pem }`. */
+  /** Extra env variables, e.g. `{ JWT_PRIVATE_KEY: pem }`. */
   env?: Record<string, string>;
 }
 
@@ -38,6 +38,8 @@ export interface TestAuthService {
   service: Awaited<ReturnType<typeof startAuthService>>;
   /** Captured log text (empty when a logger was given). */
   logs: () => string;
+  /** The header with which "the gateway" vouches that a request comes from client `ip` (the service's forwarding key). */
+  fromClient(ip: string): Record<string, string>;
   /** Registers a fresh user on this service (or on `baseUrl`, e.g. the gateway). */
   registerUser(baseUrl?: string, input?: Partial<RegisterInput>): Promise<RegisteredUser>;
   stop(): Promise<void>;
@@ -79,6 +81,8 @@ export async function registerUser(baseUrl: string, input: Partial<RegisterInput
  */
 export async function startTestAuthService(options: StartTestAuthServiceOptions): Promise<TestAuthService> {
   const keysDir = mkdtempSync(join(tmpdir(), 'playbook-auth-keys-'));
+  const forwardingKey = randomBytes(32);
+  writeFileSync(join(keysDir, 'forwarding.key'), forwardingKey.toString('hex'), { mode: 0o600 });
   const captured = options.logger ? undefined : createCapturingLogger('auth-service');
   const config = loadConfig(authConfigSchema, {
     NODE_ENV: 'test',
@@ -87,6 +91,7 @@ export async function startTestAuthService(options: StartTestAuthServiceOptions)
     MONGO_URL: options.mongoUrl ?? testMongoUrl(),
     MONGO_DB: options.dbName ?? uniqueDbName('auth'),
     JWT_KEYS_DIR: keysDir,
+    FORWARDING_KEY_FILE: join(keysDir, 'forwarding.key'),
     SHUTDOWN_TIMEOUT_MS: '2000',
     ...options.env,
   });
@@ -102,6 +107,7 @@ export async function startTestAuthService(options: StartTestAuthServiceOptions)
     config,
     service,
     logs: () => captured?.text() ?? '',
+    fromClient: (ip) => ({ [FORWARDED_CLIENT_HEADER]: signForwardedClient(Buffer.from(forwardingKey.toString('hex')), ip) }),
     registerUser: (baseUrl = service.url, input) => registerUser(baseUrl, input),
     async stop() {
       await service.stop();

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SERVICES, type ServiceFolder } from '@playbook/contract';
@@ -45,6 +46,9 @@ export async function startStack<N extends StackNats = TestNatsServer>(options: 
   const metricsPorts = Object.fromEntries(await Promise.all(STACK_SERVICES.map(async (name) => [name, await freePort()] as const))) as Record<StackServiceName, number>;
   const metricsUrl = (name: StackServiceName) => `http://127.0.0.1:${metricsPorts[name]}`;
   const dbPrefix = uniqueDbName('stack');
+  // The gateway signs each client IP with it, and auth-service, which throttles by client IP, checks it; as in the chart, no other service holds it.
+  const forwardingKeyFile = join(dataDir, 'forwarding.key');
+  writeFileSync(forwardingKeyFile, randomBytes(32).toString('hex'), { mode: 0o600 });
   const envFor = (name: StackServiceName): NodeJS.ProcessEnv => ({
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -57,6 +61,7 @@ export async function startStack<N extends StackNats = TestNatsServer>(options: 
     MONGO_URL: mongoUrl,
     MONGO_DB: `${dbPrefix}_${name.replace('-service', '')}`,
     JWT_KEYS_DIR: join(dataDir, 'keys'),
+    ...(name === 'gateway' || name === 'auth-service' ? { FORWARDING_KEY_FILE: forwardingKeyFile } : {}),
     ...Object.fromEntries(SERVICES.map((service) => [service.urlVariable, url(service.folder)])),
     ...options.env,
   });

@@ -17,7 +17,7 @@ import { logoutSession } from '../domain/logout-session';
 import { refreshSession } from '../domain/refresh-session';
 import { registerUser } from '../domain/register-user';
 
-/** Koa's `ctx.ip` honours X-Forwarded-For only for the trusted proxy hops (createServiceApp's trustedProxyHops). */
+/** `ctx.ip` is the client the gateway vouched for (createServiceApp's forwardingKey), else the peer's address. */
 const callerOf = (ctx: Koa.Context): Caller => ({ ip: ctx.ip });
 /** Token answers must not be cached anywhere (RFC 6749 §5.1). */
 const noStore = (ctx: Koa.Context) => ctx.set('Cache-Control', 'no-store');

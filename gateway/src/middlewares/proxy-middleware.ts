@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { type PublicRoute } from '@playbook/contract';
-import { REQUEST_ID_HEADER } from '@playbook/kit';
+import { FORWARDED_CLIENT_HEADER, REQUEST_ID_HEADER, signForwardedClient } from '@playbook/kit';
 import type Koa from 'koa';
 import { dropHopByHopRequestHeaders, isEndToEndResponseHeader } from '../proxy/hop-by-hop-headers';
 import type { ProxyExchange } from '../proxy/proxy-exchange';
@@ -12,6 +12,8 @@ export interface ProxyRouteOptions {
   timeoutMs: number;
   bodyLimitBytes: number;
   duration: UpstreamDuration;
+  /** Signs the client IP for the services (FORWARDING_KEY_FILE); without it none is vouched for. */
+  forwardingKey?: Buffer;
 }
 
 /**
@@ -34,21 +36,24 @@ function answerWith(ctx: Koa.Context, statusCode: number, headers: IncomingHttpH
 
 /**
  * X-Forwarded-* as the gateway established them: the client IP Koa derived with TRUSTED_PROXY_HOPS, not the
- * chain the client sent, so a service that trusts one hop (the gateway) gets the real client, never a forged one.
+ * chain the client sent. The services trust only the signed copy (X-Playbook-Client), which nobody without the
+ * forwarding key can make; one a client sent is replaced or dropped.
  */
-function setForwardedHeaders(ctx: Koa.Context): void {
+function setForwardedHeaders(ctx: Koa.Context, forwardingKey: Buffer | undefined): void {
   const headers = ctx.req.headers;
   headers['x-forwarded-for'] = ctx.ip;
   headers['x-forwarded-proto'] = ctx.protocol;
   headers['x-forwarded-host'] = ctx.host;
   headers[REQUEST_ID_HEADER] = ctx.state.requestId;
+  if (forwardingKey) headers[FORWARDED_CLIENT_HEADER] = signForwardedClient(forwardingKey, ctx.ip);
+  else delete headers[FORWARDED_CLIENT_HEADER];
 }
 
 /** The last handler of a proxied row: sends the request, unread, to the row's service. */
 export function proxyMiddleware(route: PublicRoute, options: ProxyRouteOptions): Koa.Middleware {
   return async function proxyMiddleware(ctx) {
     dropHopByHopRequestHeaders(ctx.req.headers);
-    setForwardedHeaders(ctx);
+    setForwardedHeaders(ctx, options.forwardingKey);
     const stopTimer = options.duration.startTimer({ route: route.path, method: ctx.method, upstream: options.upstream.service });
     let status = 500;
     try {

@@ -19,6 +19,8 @@ export interface GatewayRoutesDeps {
   longTimeoutMs: number;
   bodyLimitBytes: number;
   duration: UpstreamDuration;
+  /** Signs the client IP for the services (FORWARDING_KEY_FILE). */
+  forwardingKey?: Buffer;
 }
 
 /** Every row of the route table becomes one route: token check if the row needs one, then its handler or its service. */
@@ -34,7 +36,7 @@ export function gatewayRoutes(options: GatewayRoutesDeps): Router {
     } else {
       const upstream = options.upstreams[route.service];
       const timeoutMs = route.timeout === 'long' ? options.longTimeoutMs : options.timeoutMs;
-      chain.push(bodyLimit, proxyMiddleware(route, { upstream, timeoutMs, bodyLimitBytes: options.bodyLimitBytes, duration: options.duration }));
+      chain.push(bodyLimit, proxyMiddleware(route, { upstream, timeoutMs, bodyLimitBytes: options.bodyLimitBytes, duration: options.duration, forwardingKey: options.forwardingKey }));
     }
     router.register(route.path, [route.method], chain as RouterMiddleware[]);
   }

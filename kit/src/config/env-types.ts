@@ -37,6 +37,12 @@ export const baseConfigSchema = z.object({
    * answers 404 for it, so a NetworkPolicy can admit Prometheus to metrics without opening the API.
    */
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /**
+   * The key (a file of at least 32 bytes) with which the gateway signs each request's client IP for the services
+   * (`X-Playbook-Client`); unset, the gateway vouches for no client and a service sees only the peer's address.
+   * `X-Forwarded-For` is trusted by no service, whoever sends it.
+   */
+  FORWARDING_KEY_FILE: z.string().min(1).optional(),
   /** Who signs access tokens and for whom: auth-service issues them, every service checks them. */
   JWT_ISSUER: z.string().min(1).default(DEFAULT_TOKEN_ISSUER),
   JWT_AUDIENCE: z.string().min(1).default(DEFAULT_TOKEN_AUDIENCE),

@@ -2,6 +2,7 @@ import Koa from 'koa';
 import type { Logger } from '../logging/logger';
 import type { ServiceMetrics } from '../metrics/metrics';
 import { accessLogMiddleware } from './access-log-middleware';
+import { forwardedClientMiddleware } from './forwarded-client';
 import { healthMiddleware, type ReadinessCheck } from './health-middleware';
 import { jsonBodyMiddleware } from './json-body-middleware';
 import { metricsMiddleware } from './metrics-middleware';
@@ -14,8 +15,10 @@ export interface ServiceAppOptions {
   readiness: Record<string, ReadinessCheck>;
   /** Largest JSON body accepted (413 beyond). */
   bodyLimit?: string;
-  /** Number of proxies in front whose X-Forwarded-For is trusted (0: none). */
+  /** The gateway only: proxies in front (ingress-nginx) whose X-Forwarded-For entry is trusted (0: none). */
   trustedProxyHops?: number;
+  /** The services: the key the gateway signs the client IP with; without it `ctx.ip` is the peer's address. */
+  forwardingKey?: Buffer;
   /** False for the gateway: proxied bodies must stream through unread (default true). */
   parseJsonBody?: boolean;
 }
@@ -28,6 +31,7 @@ export function createServiceApp(options: ServiceAppOptions): Koa {
   const hops = options.trustedProxyHops ?? 0;
   const app = new Koa({ proxy: hops > 0, maxIpsCount: hops });
   app.silent = true; // errors are logged by problemMiddleware, once
+  if (options.forwardingKey) app.use(forwardedClientMiddleware(options.forwardingKey));
   app.use(requestIdMiddleware());
   app.use(metricsMiddleware(options.metrics));
   app.use(accessLogMiddleware(options.logger));

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type Koa from 'koa';
 import type { BaseConfig } from '../config/env-types';
+import { FORWARDING_KEY_MIN_BYTES } from '../http/forwarded-client';
 import type { ReadinessCheck } from '../http/health-middleware';
 import { createLogger, logFormatFor, type Logger } from '../logging/logger';
 import { createMetrics, type ServiceMetrics } from '../metrics/metrics';
@@ -19,6 +20,8 @@ export interface ServiceRuntime {
   nats: NatsHandle;
   mongo?: MongoHandle;
   readiness: Record<string, ReadinessCheck>;
+  /** FORWARDING_KEY_FILE's key: the gateway signs client IPs with it, the services check them (createServiceApp). */
+  forwardingKey?: Buffer;
 }
 
 export interface OpenRuntimeOptions {
@@ -42,7 +45,14 @@ function readSecretFile(path: string, variable: string): string {
   }
 }
 
+function readForwardingKey(path: string): Buffer {
+  const key = Buffer.from(readSecretFile(path, 'FORWARDING_KEY_FILE'));
+  if (key.length < FORWARDING_KEY_MIN_BYTES) throw new Error(`FORWARDING_KEY_FILE: ${path} holds ${key.length} bytes, at least ${FORWARDING_KEY_MIN_BYTES} are needed`);
+  return key;
+}
+
 export async function openServiceRuntime({ name, config, openDatabase, logger: given }: OpenRuntimeOptions): Promise<ServiceRuntime> {
+  const forwardingKey = config.FORWARDING_KEY_FILE ? readForwardingKey(config.FORWARDING_KEY_FILE) : undefined;
   const logger = given ?? createLogger({ service: name, level: config.LOG_LEVEL, format: logFormatFor(config) });
   const metrics = createMetrics(name, { ownPort: config.METRICS_PORT !== undefined });
   const credentials = config.NATS_PASSWORD_FILE ? { user: config.NATS_USER ?? name, password: readSecretFile(config.NATS_PASSWORD_FILE, 'NATS_PASSWORD_FILE') } : undefined;
@@ -56,7 +66,7 @@ export async function openServiceRuntime({ name, config, openDatabase, logger: g
   }
   const readiness: Record<string, ReadinessCheck> = { nats: () => nats.isConnected() };
   if (mongo) readiness.database = () => mongo.isConnected();
-  return { name, config, logger, metrics, nats, mongo, readiness };
+  return { name, config, logger, metrics, nats, mongo, readiness, forwardingKey };
 }
 
 export interface ListenOptions {
