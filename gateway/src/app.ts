@@ -5,6 +5,7 @@ import type Koa from 'koa';
 import helmet from 'koa-helmet';
 import type { GatewayConfig } from './config';
 import { corsMiddleware } from './middlewares/cors-middleware';
+import { csrfMiddleware } from './middlewares/csrf-middleware';
 import { methodNotAllowedMiddleware } from './middlewares/method-not-allowed-middleware';
 import { noStoreMiddleware } from './middlewares/no-store-middleware';
 import { rateLimitMiddleware } from './middlewares/rate-limit-middleware';
@@ -22,7 +23,7 @@ export interface GatewayDeps {
 /**
  * The gateway's HTTP app; never listens (tests start it on port 0). Order: request id, metrics, access log,
  * problem+json, probes (the kit's service app, no body parsing: bodies stream to the services), then
- * security headers, no-store, CORS, the per-IP limit and the routes of the table.
+ * security headers, no-store, CORS, the session cookie's CSRF check, the per-IP limit and the routes of the table.
  */
 export function createApp(runtime: ServiceRuntime, config: GatewayConfig, deps: GatewayDeps): Koa {
   const routes = deps.routes ?? publicRoutes;
@@ -38,6 +39,7 @@ export function createApp(runtime: ServiceRuntime, config: GatewayConfig, deps: 
   app.use(helmet());
   app.use(noStoreMiddleware());
   app.use(corsMiddleware(config.CORS_ORIGINS));
+  app.use(csrfMiddleware(config.CORS_ORIGINS));
   if (limits) app.use(rateLimitMiddleware({ name: 'ip', points: config.RATE_LIMIT_PER_IP, windowSeconds: window, keyOf: (ctx) => ctx.ip }));
 
   const { handlers, docsAsset } = createDiscoveryHandlers(routes, runtime, config);

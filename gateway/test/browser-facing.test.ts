@@ -1,3 +1,4 @@
+import { CSRF_HEADER, REFRESH_COOKIE } from '@playbook/contract';
 import { rawRequest } from './support/raw-request';
 import { startTestGateway, type TestGateway } from './support/test-gateway';
 
@@ -59,5 +60,28 @@ describe('gateway: CORS, security headers and caching', () => {
     expect(response.headers['content-type']).toContain('text/css');
     expect(response.headers['cache-control']).toBe('public, max-age=86400');
     expect((await rawRequest(`${gateway.url}/api/docs/package.json`)).status).toBe(404);
+  });
+
+  describe('the session cookie (browser sessions): CSRF', () => {
+    const refresh = (headers: Record<string, string>) =>
+      fetch(`${gateway.url}/api/auth/refresh`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: `${REFRESH_COOKIE}=abc`, ...headers }, body: '{"session":"cookie"}' });
+    const forbidden = async (response: Response) => ({ status: response.status, detail: ((await response.json()) as { detail?: string }).detail });
+
+    it('stops a request with the cookie from another origin, from no origin, or without the CSRF header, before any service sees it', async () => {
+      const before = gateway.upstreamRequestCount();
+      expect(await forbidden(await refresh({ origin: 'https://evil.example.net', [CSRF_HEADER]: '1' }))).toEqual({ status: 403, detail: expect.stringContaining('Origin') });
+      expect(await forbidden(await refresh({ [CSRF_HEADER]: '1' }))).toEqual({ status: 403, detail: expect.stringContaining('Origin') });
+      expect(await forbidden(await refresh({ origin: ALLOWED }))).toEqual({ status: 403, detail: expect.stringContaining(CSRF_HEADER) });
+      expect(gateway.upstreamRequestCount()).toBe(before);
+    });
+
+    it('passes it from an allowed origin or the API\'s own, with the header; and requests without the cookie as before', async () => {
+      expect((await refresh({ origin: ALLOWED, [CSRF_HEADER]: '1' })).status).toBe(200);
+      expect((await refresh({ origin: gateway.url, [CSRF_HEADER]: '1' })).status).toBe(200);
+      const bearer = await fetch(`${gateway.url}/api/auth/refresh`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"refreshToken":"x"}' });
+      expect(bearer.status).toBe(200);
+      // Safe methods carry no CSRF risk and pass with the cookie.
+      expect((await fetch(`${gateway.url}/api/playbook`, { headers: { cookie: `${REFRESH_COOKIE}=abc` } })).status).toBe(200);
+    });
   });
 });

@@ -6,7 +6,7 @@ import {
   refreshBodySchema,
   registerBodySchema,
 } from '@playbook/contract';
-import { authMiddleware, createJwksKeyStore, parseOrThrow, userOf, type RevocationList } from '@playbook/kit';
+import { authMiddleware, createJwksKeyStore, parseOrThrow, UnauthorizedError, userOf, type RevocationList } from '@playbook/kit';
 import type Koa from 'koa';
 import type { AuthDeps, Caller } from '../domain/auth-deps';
 import { deleteAccount } from '../domain/delete-account';
@@ -16,6 +16,7 @@ import { loginUser } from '../domain/login-user';
 import { logoutSession } from '../domain/logout-session';
 import { refreshSession } from '../domain/refresh-session';
 import { registerUser } from '../domain/register-user';
+import { answerSession, clearRefreshCookie, refreshTokenOf } from './session-cookie';
 
 /** `ctx.ip` is the client the gateway vouched for (createServiceApp's forwardingKey), else the peer's address. */
 const callerOf = (ctx: Koa.Context): Caller => ({ ip: ctx.ip });
@@ -40,27 +41,39 @@ export function authRoutes({ deps, keyRing, revocations }: AuthRoutesDeps): Rout
     revocations,
   });
 
+  // A browser session's cookie lives as long as a refresh token may; the login's own limit is checked on use.
+  const cookieMaxAge = deps.tokens.settings.refreshTokenTtlSeconds;
+
   router.post('/api/auth/register', async (ctx) => {
     const body = parseOrThrow(registerBodySchema, ctx.request.body);
-    ctx.body = await registerUser(deps, body, callerOf(ctx));
+    ctx.body = answerSession(ctx, await registerUser(deps, body, callerOf(ctx)), body.session, cookieMaxAge);
     ctx.status = 201;
     noStore(ctx);
   });
 
   router.post('/api/auth/login', async (ctx) => {
-    ctx.body = await loginUser(deps, parseOrThrow(loginBodySchema, ctx.request.body), callerOf(ctx));
+    const body = parseOrThrow(loginBodySchema, ctx.request.body);
+    ctx.body = answerSession(ctx, await loginUser(deps, body, callerOf(ctx)), body.session, cookieMaxAge);
     noStore(ctx);
   });
 
   router.post('/api/auth/refresh', async (ctx) => {
-    const { refreshToken } = parseOrThrow(refreshBodySchema, ctx.request.body);
-    ctx.body = await refreshSession(deps, refreshToken, callerOf(ctx));
+    const body = parseOrThrow(refreshBodySchema, ctx.request.body);
+    const mode = 'session' in body ? 'cookie' : 'token';
+    try {
+      ctx.body = answerSession(ctx, await refreshSession(deps, refreshTokenOf(ctx, body), callerOf(ctx)), mode, cookieMaxAge);
+    } catch (error) {
+      // A cookie that no longer works is dropped, so the browser stops sending it.
+      if (mode === 'cookie' && error instanceof UnauthorizedError) clearRefreshCookie(ctx);
+      throw error;
+    }
     noStore(ctx);
   });
 
   router.post('/api/auth/logout', requireUser, async (ctx) => {
-    const { refreshToken } = parseOrThrow(logoutBodySchema, ctx.request.body);
-    await logoutSession(deps, userOf(ctx).id, refreshToken, callerOf(ctx));
+    const body = parseOrThrow(logoutBodySchema, ctx.request.body);
+    await logoutSession(deps, userOf(ctx).id, refreshTokenOf(ctx, body), callerOf(ctx));
+    if ('session' in body) clearRefreshCookie(ctx);
     ctx.status = 204;
   });
 

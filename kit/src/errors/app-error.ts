@@ -51,6 +51,13 @@ export class UnauthorizedError extends AppError {
   }
 }
 
+/** The caller is known but may not do this (a missing CSRF defence, a role without the right). */
+export class ForbiddenError extends AppError {
+  constructor(detail: string) {
+    super(403, 'forbidden', 'Forbidden', { detail });
+  }
+}
+
 export class NotFoundError extends AppError {
   constructor(detail = 'Not found') {
     super(404, 'not-found', 'Not found', { detail });
