@@ -3,7 +3,7 @@ import { baseConfigSchema, envBoolean, envPort, envPositiveInt } from '@playbook
 import { databaseConfigShape } from '@playbook/kit/mongo';
 import { serviceByName } from '@playbook/contract';
 import { z } from 'zod';
-import { DEFAULT_CHROMIUM_PATH } from './rendering/chromium-launch';
+import { DEFAULT_CHROMIUM_NICENESS, DEFAULT_CHROMIUM_PATH } from './rendering/chromium-launch';
 import { DEFAULT_MAX_RENDERS_PER_PAGE } from './rendering/page-pool';
 
 /** Every variable pdf-service reads; see README.md and .env.example. */
@@ -12,6 +12,8 @@ export const pdfConfigSchema = baseConfigSchema.extend({
   ...databaseConfigShape(serviceByName('pdf').database),
   /** Debian's Chromium headless shell; a browser download cannot work on the build machines. */
   CHROMIUM_PATH: z.string().min(1).default(DEFAULT_CHROMIUM_PATH),
+  /** Chromium's niceness: when the CPU is short, the service's own work (the API, NATS, storing PDFs) goes first; 0 turns it off. */
+  CHROMIUM_NICENESS: z.coerce.number().int().min(0).max(19).default(DEFAULT_CHROMIUM_NICENESS),
   /** Pages rendering at once (one browser); defaults to the CPU count. */
   PDF_PAGE_POOL_SIZE: envPositiveInt(availableParallelism()),
   PDF_RENDER_TIMEOUT_MS: envPositiveInt(30_000),

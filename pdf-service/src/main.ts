@@ -70,6 +70,7 @@ async function pdfDependencies(runtime: ServiceRuntime, config: PdfConfig): Prom
   const retentionMs = config.PDF_RETENTION_DAYS * 24 * 3600 * 1000;
   const renderer = new PdfRenderer({
     executablePath: config.CHROMIUM_PATH,
+    niceness: config.CHROMIUM_NICENESS,
     poolSize: config.PDF_PAGE_POOL_SIZE,
     timeoutMs: config.PDF_RENDER_TIMEOUT_MS,
     maxRendersPerBrowser: config.PDF_BROWSER_MAX_RENDERS,

@@ -62,4 +62,32 @@ describe('Chromium environment', () => {
       await renderer.close();
     }
   }, 60_000);
+
+  /** A process's niceness (field 19 of /proc/<pid>/stat, counted after the command's closing parenthesis). */
+  const nicenessOf = (pid: number) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    } catch {
+      return undefined;
+    }
+  };
+
+  it('renders at CHROMIUM_NICENESS, below the service, in every process the browser starts, and at 0 when told', async () => {
+    const own = nicenessOf(process.pid) ?? 0;
+    for (const niceness of [10, 0]) {
+      const { renderer } = createStandaloneRenderer({ niceness });
+      try {
+        await renderer.render(playbookRenderInput(buildPlaybookDocument(sampleSnapshot())));
+        const [browser] = renderer.browserPids();
+        // The browser's own main thread (which renders nothing) raises itself where it may, i.e. as root, as here.
+        const started = processTree([browser!]).filter((pid) => pid !== browser);
+        const levels = started.map((pid) => ({ pid, niceness: nicenessOf(pid) })).filter((child) => child.niceness !== undefined);
+        expect(levels.length).toBeGreaterThanOrEqual(3); // the zygotes and the page's renderer at least
+        expect(levels).toEqual(levels.map(({ pid }) => ({ pid, niceness: own + niceness })));
+      } finally {
+        await renderer.close();
+      }
+    }
+  }, 90_000);
 });

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser } from 'puppeteer-core';
@@ -11,6 +11,29 @@ import puppeteer, { type Browser } from 'puppeteer-core';
  * information (docs/benchmarks.md, "The headless shell and page recycling").
  */
 export const DEFAULT_CHROMIUM_PATH = '/usr/lib/chromium/chromium-headless-shell';
+
+/**
+ * Chromium runs at this niceness (CHROMIUM_NICENESS): when it competes for the CPU with the service's own event
+ * loop (answering the API, taking jobs off NATS, storing the PDFs) or, on a small machine, with the other
+ * services, they go first and the render waits. An idle CPU still goes to Chromium in full (docs/benchmarks.md).
+ */
+export const DEFAULT_CHROMIUM_NICENESS = 10;
+
+/** A shell-quoted word. */
+const quoted = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
+
+/**
+ * What puppeteer starts: Chromium itself, or, at a niceness above 0, a script in the browser's temp folder that
+ * `exec`s it under `nice` (puppeteer puts its own flags first, so `nice` cannot be the executable). `exec` keeps
+ * the pid and the pipe: the pid puppeteer sees is the browser's, and every process it forks inherits the niceness.
+ */
+async function launcherFor(executablePath: string, niceness: number, folder: string): Promise<string> {
+  if (niceness === 0) return executablePath;
+  const script = join(folder, 'chromium');
+  await writeFile(script, `#!/bin/sh\nexec nice -n ${niceness} ${quoted(executablePath)} "$@"\n`);
+  await chmod(script, 0o700);
+  return script;
+}
 
 /**
  * Chromium's flags: headless, no sandbox (containers run it as a non-root user without
@@ -68,7 +91,7 @@ export interface LaunchedChromium {
  * Starts Chromium with a fresh profile and HOME in a temp folder, removed again by `dispose`, and with the
  * minimal environment of `chromiumEnvironment` (its allow-list is read from this process's environment).
  */
-export async function launchChromium(executablePath: string): Promise<LaunchedChromium> {
+export async function launchChromium(executablePath: string, niceness = DEFAULT_CHROMIUM_NICENESS): Promise<LaunchedChromium> {
   const folder = await mkdtemp(join(tmpdir(), 'pdf-chromium-'));
   const userDataDir = join(folder, 'profile');
   let browser: Browser;
@@ -76,7 +99,7 @@ export async function launchChromium(executablePath: string): Promise<LaunchedCh
     const home = join(folder, 'home');
     await mkdir(home);
     browser = await puppeteer.launch({
-      executablePath,
+      executablePath: await launcherFor(executablePath, niceness, folder),
       headless: true,
       // A pipe, not a port: no DevTools socket to reach, and Chromium exits by itself when this process dies.
       pipe: true,

@@ -40,6 +40,8 @@ export interface PageLease {
 
 export interface PagePoolOptions {
   executablePath: string;
+  /** Chromium's niceness (DEFAULT_CHROMIUM_NICENESS when left out; 0: as the service's own). */
+  niceness?: number;
   maxRendersPerBrowser: number;
   /** A page is closed after this many renders and a new one (with a new renderer process) takes its place. */
   maxRendersPerPage: number;
@@ -124,9 +126,10 @@ export class PagePool {
   private async launch(): Promise<Generation> {
     const started = Date.now();
     // A browser that dies while it starts (seen on a machine short of CPU: "Target closed") gets one more start.
-    const chromium = await launchChromium(this.options.executablePath).catch((error: Error) => {
+    const { executablePath, niceness } = this.options;
+    const chromium = await launchChromium(executablePath, niceness).catch((error: Error) => {
       this.options.logger.warn(`Chromium failed to start (${error.message}); starting it once more`);
-      return launchChromium(this.options.executablePath);
+      return launchChromium(executablePath, niceness);
     });
     const initial = await chromium.browser.pages().catch(() => []);
     const generation: Generation = { chromium, idle: [], initial, inUse: 0, renders: 0, pageRenders: new Map(), retired: false };

@@ -13,6 +13,8 @@ export class RenderTimeoutError extends Error {
 
 export interface PdfRendererOptions {
   executablePath: string;
+  /** Chromium's niceness (CHROMIUM_NICENESS); DEFAULT_CHROMIUM_NICENESS when left out. */
+  niceness?: number;
   poolSize: number;
   timeoutMs: number;
   maxRendersPerBrowser: number;
@@ -40,6 +42,7 @@ export class PdfRenderer implements DocumentRenderer {
     const { metrics } = options;
     this.pool = new PagePool({
       executablePath: options.executablePath,
+      niceness: options.niceness,
       maxRendersPerBrowser: options.maxRendersPerBrowser,
       maxRendersPerPage: options.maxRendersPerPage ?? DEFAULT_MAX_RENDERS_PER_PAGE,
       logger: options.logger,
