@@ -21,6 +21,7 @@ COPY auth-service/package.json auth-service/
 COPY project-service/package.json project-service/
 COPY pdf-service/package.json pdf-service/
 COPY gateway/package.json gateway/
+COPY client/package.json client/
 RUN npm ci --ignore-scripts --no-audit --no-fund
 ARG SERVICE
 RUN test -n "$SERVICE" && test -f "$SERVICE/package.json" \

@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '.data/**', '.bin/**', 'helm/**', 'k8s/**', '**/*.js', '**/*.mjs'] },
+  { ignores: ['**/dist/**', 'client/src/generated/**', '**/node_modules/**', '.data/**', '.bin/**', 'helm/**', 'k8s/**', '**/*.js', '**/*.mjs'] },
   ...tseslint.configs.recommended,
   {
     rules: {

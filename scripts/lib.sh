@@ -72,7 +72,8 @@ ensure_nats_server() {
 
 build_workspace() {
   log "compiling TypeScript"
-  (cd "$ROOT" && npx tsc -b)
+  # The client's types are generated from the OpenAPI document, which the compiled contract builds.
+  (cd "$ROOT" && npx tsc -b contract && node client/scripts/generate-types.mjs && npx tsc -b)
 }
 
 # service_rows FIELD...: one line per row of the services table (contract/src/services.ts) holding the given
@@ -91,6 +92,8 @@ setup_all() {
   bash "$ROOT/scripts/helm-tools.sh"
   ensure_embedded_db
   ensure_nats_server
+  # The OpenTelemetry Collector the tracing tests send to (tools/otel-collector), into the same machine cache.
+  bash "$ROOT/scripts/otel-collector.sh"
   build_workspace
 }
 

@@ -15,6 +15,7 @@ import { createPasswordPolicy } from './domain/password-policy';
 import { createTokenIssuer } from './domain/token-issuer';
 import { createAuthEvents } from './messaging/auth-events';
 import { serveJwks } from './messaging/jwks-handler';
+import { serveUserLookups } from './messaging/user-lookup-handler';
 
 /** auth-service: accounts, sessions (access and refresh tokens), the signing keys and their public JWKS. */
 export const authService = defineService({
@@ -53,7 +54,10 @@ export const authService = defineService({
       events: createAuthEvents(nats, logger),
     };
   },
-  background: ({ runtime, deps }) => [['jwks', () => serveJwks(runtime.nats, deps.keyRing, runtime.logger)]],
+  background: ({ runtime, deps }) => [
+    ['jwks', () => serveJwks(runtime.nats, deps.keyRing, runtime.logger)],
+    ['email lookups', () => serveUserLookups(runtime.nats, deps.users, runtime.logger)],
+  ],
   http: ({ runtime, deps }) => createApp({ runtime, deps, keyRing: deps.keyRing }),
 });
 

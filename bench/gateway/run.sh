@@ -16,6 +16,10 @@
 # BASELINE=/path/to/another/build/main.js adds that gateway build as two more targets (token checked and
 # GATEWAY_AUTH=off) in the same interleaved rounds: a before/after comparison under the same load. A build
 # outside this tree finds this tree's packages through NODE_PATH.
+# TRACING=<ratio> adds the checking gateway with OpenTelemetry tracing on as one more target, keeping that share of
+# the traces (TRACING=1: every request, OTEL_TRACES_SAMPLER=always_on; TRACING=0.1: the chart's production ratio,
+# parentbased_traceidratio), exporting over OTLP/HTTP to the project's collector (.bin/otelcol,
+# scripts/otel-collector.sh) pinned to the load CPU beside wrk, as a collector runs on another node in a cluster.
 set -euo pipefail
 DURATION=${1:-5s}
 CONNECTIONS=${2:-50}
@@ -24,6 +28,7 @@ SERVER_CPU=${SERVER_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
 TOKENS=${TOKENS:-20000}
 BASELINE=${BASELINE:-}
+TRACING=${TRACING:-}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 HERE="$ROOT/bench/gateway"
 TMP=$(mktemp -d)
@@ -53,7 +58,8 @@ cpu_seconds() {
 (cd "$ROOT" && npx tsc -b gateway)
 
 NATS_PORT=$(free_port); UPSTREAM_PORT=$(free_port); GW_ON_PORT=$(free_port); GW_OFF_PORT=$(free_port); NGINX_PORT=$(free_port)
-start taskset -c "$SERVER_CPU" "$ROOT/.bin/nats-server" -a 127.0.0.1 -p "$NATS_PORT"
+# With JetStream: the gateway follows token revocations and the live events there.
+start taskset -c "$SERVER_CPU" "$ROOT/.bin/nats-server" -a 127.0.0.1 -p "$NATS_PORT" -js -sd "$TMP/jetstream"
 wait_port "$NATS_PORT"
 start taskset -c "$SERVER_CPU" node "$HERE/upstream.mjs" "$UPSTREAM_PORT"
 UPSTREAM_PID=$!
@@ -82,11 +88,31 @@ if [ -n "$BASELINE" ]; then
   BASE_OFF_PID=$!
 fi
 
+if [ -n "$TRACING" ]; then
+  [ -x "$ROOT/.bin/otelcol" ] || bash "$ROOT/scripts/otel-collector.sh"
+  OTLP_PORT=$(free_port); GW_TRACED_PORT=$(free_port)
+  # The file exporter keeps the spans on a rotation of 20 MB: the benchmark reads none of them, the collector only has to take them.
+  cat >"$TMP/otelcol.yaml" <<YAML
+receivers: {otlp: {protocols: {http: {endpoint: "127.0.0.1:$OTLP_PORT"}}}}
+processors: {batch: {}}
+exporters: {file: {path: "$TMP/spans.jsonl", rotation: {max_megabytes: 20, max_backups: 1}}}
+service:
+  telemetry: {metrics: {level: none}}
+  pipelines: {traces: {receivers: [otlp], processors: [batch], exporters: [file]}}
+YAML
+  start taskset -c "$LOAD_CPU" "$ROOT/.bin/otelcol" --config "$TMP/otelcol.yaml"
+  wait_port "$OTLP_PORT"
+  sampler=always_on; [ "$TRACING" = 1 ] || sampler=parentbased_traceidratio
+  # shellcheck disable=SC2046
+  start env $(gateway_env "$GW_TRACED_PORT" on) OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$OTLP_PORT" OTEL_TRACES_SAMPLER="$sampler" OTEL_TRACES_SAMPLER_ARG="$TRACING" taskset -c "$SERVER_CPU" node "$ROOT/gateway/dist/main.js"
+  GW_TRACED_PID=$!
+fi
+
 mkdir -p "$TMP/nginx/tmp"
 sed -e "s/@NGINX_PORT@/$NGINX_PORT/" -e "s/@UPSTREAM_PORT@/$UPSTREAM_PORT/" "$HERE/nginx.conf" >"$TMP/nginx/nginx.conf"
 start taskset -c "$SERVER_CPU" nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf"
 NGINX_PID=$!
-for port in "$UPSTREAM_PORT" "$GW_ON_PORT" "$GW_OFF_PORT" "$NGINX_PORT" ${BASELINE:+"$BASE_ON_PORT" "$BASE_OFF_PORT"}; do wait_port "$port"; done
+for port in "$UPSTREAM_PORT" "$GW_ON_PORT" "$GW_OFF_PORT" "$NGINX_PORT" ${BASELINE:+"$BASE_ON_PORT" "$BASE_OFF_PORT"} ${TRACING:+"$GW_TRACED_PORT"}; do wait_port "$port"; done
 
 PATH_UNDER_TEST=/api/auth/me
 for TOKEN in "$(head -n1 "$TMP/tokens.txt")" "$(tail -n1 "$TMP/tokens.txt")"; do
@@ -129,6 +155,7 @@ echo '| round | target | req/s | p50 | p99 | server CPU µs/request | errors |'
 echo '|---|---|---|---|---|---|---|'
 TARGETS=("gateway, token checked|$GW_ON_PORT|$GW_ON_PID" "gateway, GATEWAY_AUTH=off|$GW_OFF_PORT|$GW_OFF_PID" "service directly|$UPSTREAM_PORT|$UPSTREAM_PID" "nginx proxy|$NGINX_PORT|$NGINX_PID")
 [ -n "$BASELINE" ] && TARGETS+=("baseline, token checked|$BASE_ON_PORT|$BASE_ON_PID" "baseline, GATEWAY_AUTH=off|$BASE_OFF_PORT|$BASE_OFF_PID")
+[ -n "$TRACING" ] && TARGETS+=("gateway, token checked, tracing $(awk -v r="$TRACING" 'BEGIN {print r * 100}') %|$GW_TRACED_PORT|$GW_TRACED_PID")
 for round in $(seq 1 "$ROUNDS"); do
   mapfile -t order < <(seq 0 $((${#TARGETS[@]} - 1))); [ $((round % 2)) -eq 0 ] && mapfile -t order < <(seq $((${#TARGETS[@]} - 1)) -1 0)
   for i in "${order[@]}"; do IFS='|' read -r name port pid <<<"${TARGETS[$i]}"; run "$name" "$port" "$pid"; done

@@ -39,6 +39,10 @@ const baseOff = m['baseline, GATEWAY_AUTH=off'];
 if (baseOn && baseOff) {
   console.log(`baseline: auth on / auth off ${(baseOn.rps / baseOff.rps).toFixed(2)}, auth on / nginx ${((baseOn.rps / nginx.rps) * 100).toFixed(1)} %, CPU per request auth off / auth on ${(baseOff.cpu / baseOn.cpu).toFixed(2)}, nginx / auth on ${((nginx.cpu / baseOn.cpu) * 100).toFixed(1)} %`);
 }
+const [tracedTarget, traced] = Object.entries(m).find(([target]) => target.startsWith('gateway, token checked, tracing')) ?? [];
+if (traced) {
+  console.log(`${tracedTarget.replace('gateway, token checked, ', '')} / off throughput: ${(traced.rps / on.rps).toFixed(2)} (target >= 0.90 at 100 %), server CPU per request ${traced.cpu.toFixed(0)} against ${on.cpu.toFixed(0)} µs`);
+}
 const failing = Object.entries(m).filter(([, value]) => value.failed > 0);
 if (failing.length) {
   console.log(`\nNOT VALID: failed requests on ${failing.map(([target, value]) => `${target} (${value.failed})`).join(', ')}`);

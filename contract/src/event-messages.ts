@@ -8,7 +8,7 @@ import { playbookCatalogSchema } from './playbook/catalog-types';
  */
 
 /** The subjects the event stream (JetStream `EVENTS`) keeps: every domain event below, none of the requests. */
-export const EVENT_STREAM_SUBJECTS = ['auth.v1.user.>', 'auth.v1.audit', 'project.v1.project.>', 'pdf.v1.job.>'];
+export const EVENT_STREAM_SUBJECTS = ['auth.v1.user.>', 'auth.v1.audit', 'project.v1.project.>', 'project.v1.membership.>', 'pdf.v1.job.>'];
 
 // auth-service
 /** Request/reply: the public keys access tokens are verified with (the same set as /api/auth/jwks.json). */
@@ -43,6 +43,17 @@ export const REVOCATION_FEED: RevocationFeed = {
   },
 };
 
+/**
+ * Request/reply: the account an email belongs to, for project-service adding a member by email; a 404 reply when
+ * there is none. Not under `auth.v1.user.>`: the event stream keeps those subjects, and would both answer the
+ * request with its own acknowledgement and store the email for days.
+ */
+export const USER_LOOKUP_SUBJECT = 'auth.v1.email.lookup';
+export const userLookupRequestSchema = z.strictObject({ email: z.string().min(1).max(320) });
+export type UserLookupRequest = z.infer<typeof userLookupRequestSchema>;
+export const userLookupReplySchema = z.object({ userId: z.string().min(1) });
+export type UserLookupReply = z.infer<typeof userLookupReplySchema>;
+
 export const AUDIT_SUBJECT = 'auth.v1.audit';
 export const auditEventSchema = z.object({
   action: z.enum(['register', 'login.success', 'login.failure', 'login.throttled', 'refresh', 'refresh.reuse_detected', 'logout', 'account.deleted']),
@@ -54,8 +65,16 @@ export type AuditEvent = z.infer<typeof auditEventSchema>;
 
 // project-service
 export const PROJECT_SNAPSHOT_SUBJECT = 'project.v1.snapshot.get';
-export const projectSnapshotRequestSchema = z.strictObject({ projectId: z.string().min(1), ownerId: z.string().min(1) });
-export type ProjectSnapshotRequest = z.infer<typeof projectSnapshotRequestSchema>;
+/**
+ * A snapshot or version request on behalf of `userId`, the user asking for the PDF: answered for any member of
+ * the project, 404 for anyone else. `{projectId, ownerId}` is what senders before project members sent (always
+ * the requesting user's id), read as `userId`, so a rolling upgrade keeps working.
+ */
+export const projectSnapshotRequestSchema = z.union([
+  z.strictObject({ projectId: z.string().min(1), userId: z.string().min(1) }),
+  z.strictObject({ projectId: z.string().min(1), ownerId: z.string().min(1) }).transform(({ projectId, ownerId }) => ({ projectId, userId: ownerId })),
+]);
+export type ProjectSnapshotRequest = z.input<typeof projectSnapshotRequestSchema>;
 export const projectSnapshotSchema = z.object({
   project: z.object({
     id: z.string(),
@@ -82,12 +101,31 @@ export const projectVersionSchema = z.object({ catalogVersion: z.string(), conte
 export type ProjectVersion = z.infer<typeof projectVersionSchema>;
 
 export const PROJECT_UPDATED_SUBJECT = 'project.v1.project.updated';
-export const projectUpdatedEventSchema = z.object({ projectId: z.string(), ownerId: z.string(), contentVersion: z.number().int(), updatedAt: z.iso.datetime() });
+/** Every user who may see the project, its owner included (empty in events from before project members). */
+const memberIdsSchema = z.array(z.string()).default([]);
+export const projectUpdatedEventSchema = z.object({ projectId: z.string(), ownerId: z.string(), memberIds: memberIdsSchema, contentVersion: z.number().int(), updatedAt: z.iso.datetime() });
 export type ProjectUpdatedEvent = z.infer<typeof projectUpdatedEventSchema>;
 
 export const PROJECT_DELETED_SUBJECT = 'project.v1.project.deleted';
-export const projectDeletedEventSchema = z.object({ projectId: z.string(), ownerId: z.string() });
+export const projectDeletedEventSchema = z.object({ projectId: z.string(), ownerId: z.string(), memberIds: memberIdsSchema });
 export type ProjectDeletedEvent = z.infer<typeof projectDeletedEventSchema>;
+
+export const projectRoleSchema = z.enum(['owner', 'editor', 'viewer']);
+export type ProjectRole = z.infer<typeof projectRoleSchema>;
+
+/**
+ * A member was added, got another role, or left or was removed (`role` null): `userId` is that member,
+ * `memberIds` every user who may see the project after the change (owner included), `ownerId` its owner then.
+ */
+export const PROJECT_MEMBERSHIP_CHANGED_SUBJECT = 'project.v1.membership.changed';
+export const projectMembershipChangedEventSchema = z.object({
+  projectId: z.string(),
+  userId: z.string(),
+  role: projectRoleSchema.nullable(),
+  memberIds: z.array(z.string()),
+  ownerId: z.string(),
+});
+export type ProjectMembershipChangedEvent = z.infer<typeof projectMembershipChangedEventSchema>;
 
 // pdf-service
 export const PDF_JOB_UPDATED_SUBJECT = 'pdf.v1.job.updated';

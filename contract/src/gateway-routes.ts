@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { clientEventSchema, eventStreamQuerySchema, eventTicketSchema } from './client-events';
 import type { PublicRoute } from './public-route';
 
-/** The gateway's own public routes: health and discovery, all without a token. */
+/** The gateway's own public routes: health and discovery without a token, and the live events (docs/events.md). */
 
 export const healthReportSchema = z.object({
   status: z.enum(['ok', 'fail']),
@@ -58,5 +59,31 @@ export const gatewayRoutes: PublicRoute[] = [
     auth: false,
     summary: 'Browsable API documentation (Swagger UI)',
     responses: { 200: { description: 'An HTML page', contentType: 'text/html' } },
+  },
+  {
+    method: 'POST',
+    path: '/api/events/ticket',
+    service: 'gateway',
+    auth: true,
+    summary: 'A single-use ticket (30 s) for GET /api/events?ticket=, bound to this session: EventSource cannot send a bearer token',
+    responses: { 200: { description: 'The ticket', schema: eventTicketSchema } },
+  },
+  {
+    method: 'GET',
+    path: '/api/events',
+    service: 'gateway',
+    // A ticket or a bearer token: checked by the route itself, so the table's token check stays out of the way.
+    auth: false,
+    errors: [401],
+    summary:
+      "The caller's live events as server-sent events (PDF jobs, project changes, memberships); resumes after Last-Event-ID. Authenticate with ?ticket= or a bearer token; 429 past the open-stream limit",
+    request: { query: eventStreamQuerySchema },
+    responses: {
+      200: {
+        description: 'A text/event-stream: `id:` (resume position), `event:` (the name below) and `data:` (JSON) per event, comment heartbeats between',
+        contentType: 'text/event-stream',
+        schema: clientEventSchema,
+      },
+    },
   },
 ];

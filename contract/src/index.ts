@@ -3,11 +3,13 @@
 export * from './services';
 export type { HttpMethod, PublicRoute, RouteResponse } from './public-route';
 export { publicRoutes } from './public-routes';
+export { API_INFO, buildOpenApiDocument, publicOpenApiDocument, type ApiInfo } from './openapi-document';
 export * from './gateway-routes';
 export * from './auth-routes';
 export * from './project-routes';
 export * from './pdf-routes';
 export * from './event-messages';
+export * from './client-events';
 
 export * from './playbook/catalog-types';
 export { findPlaybookField, listPlaybookFields, splitListAnswer, type LocatedPlaybookField } from './playbook/catalog-lookup';

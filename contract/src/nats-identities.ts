@@ -4,9 +4,11 @@ import {
   JWKS_SUBJECT,
   PDF_JOB_UPDATED_SUBJECT,
   PROJECT_DELETED_SUBJECT,
+  PROJECT_MEMBERSHIP_CHANGED_SUBJECT,
   PROJECT_SNAPSHOT_SUBJECT,
   PROJECT_UPDATED_SUBJECT,
   PROJECT_VERSION_SUBJECT,
+  USER_LOOKUP_SUBJECT,
 } from './event-messages';
 
 /**
@@ -27,6 +29,14 @@ export const PDF_USER_DELETED_CONSUMER = 'pdf-service-user-deleted';
 export const PROJECT_USER_DELETED_CONSUMER = 'project-service-user-deleted';
 /** The JetStream object store holding the finished PDFs (its stream is `OBJ_pdfs`). */
 export const PDF_OBJECT_STORE = 'pdfs';
+/**
+ * The gateway's copy of the events a browser hears of (`GET /api/events`), made by JetStream from the event stream:
+ * the gateway reads this stream, never the event stream with its audit and account events.
+ */
+export const CLIENT_EVENT_STREAM = 'CLIENT_EVENTS';
+export const CLIENT_EVENT_SUBJECTS = [PDF_JOB_UPDATED_SUBJECT, PROJECT_UPDATED_SUBJECT, PROJECT_DELETED_SUBJECT, PROJECT_MEMBERSHIP_CHANGED_SUBJECT];
+/** The key-value bucket of the gateway's single-use event-stream tickets, shared by its replicas (its stream is `KV_event-tickets`). */
+export const EVENT_TICKET_BUCKET = 'event-tickets';
 
 // The JetStream API subjects a permission names (nats-server's `$JS.API.…`); a stream or consumer is allowed by name.
 const jetStreamAccount = ['$JS.API.INFO'];
@@ -55,6 +65,21 @@ const revocationFeed = [
   `$JS.API.CONSUMER.MSG.NEXT.${REVOCATION_STREAM}.*`,
   `$JS.API.CONSUMER.DELETE.${REVOCATION_STREAM}.*`,
 ];
+/**
+ * Ordered consumers, without a filter, on a stream of its own: the client names them (and deletes the old one when it
+ * starts over), so they are allowed by stream, like the revocation feed.
+ */
+const orderedReader = (stream: string) => [
+  `$JS.API.CONSUMER.CREATE.${stream}.*`,
+  `$JS.API.CONSUMER.INFO.${stream}.*`,
+  `$JS.API.CONSUMER.MSG.NEXT.${stream}.*`,
+  `$JS.API.CONSUMER.DELETE.${stream}.*`,
+];
+/** A key-value bucket of its own: its stream, writing and deleting keys, reading a key's last value. */
+const keyValueBucket = (bucket: string) => {
+  const stream = `KV_${bucket}`;
+  return [...manageStream(stream), `$KV.${bucket}.>`, `$JS.API.DIRECT.GET.${stream}.>`];
+};
 /** An object store of its own: its stream, its chunks and metadata, and the consumers that read an object back. */
 const objectStore = (bucket: string) => {
   const stream = `OBJ_${bucket}`;
@@ -85,7 +110,7 @@ export const NATS_IDENTITIES = [
       ...manageStream(REVOCATION_STREAM),
       ...revocationFeed,
     ],
-    subscribe: [JWKS_SUBJECT],
+    subscribe: [JWKS_SUBJECT, USER_LOOKUP_SUBJECT],
     answersRequests: true,
   },
   {
@@ -93,7 +118,10 @@ export const NATS_IDENTITIES = [
     publish: [
       PROJECT_UPDATED_SUBJECT,
       PROJECT_DELETED_SUBJECT,
+      PROJECT_MEMBERSHIP_CHANGED_SUBJECT,
       JWKS_SUBJECT,
+      // Adding a member by email: only project-service may ask auth-service who an email is.
+      USER_LOOKUP_SUBJECT,
       ...jetStreamAccount,
       ...manageStream(EVENT_STREAM),
       ...durableConsumer(EVENT_STREAM, PROJECT_USER_DELETED_CONSUMER),
@@ -127,7 +155,14 @@ export const NATS_IDENTITIES = [
   },
   {
     user: 'gateway',
-    publish: [JWKS_SUBJECT, ...jetStreamAccount, ...revocationFeed],
+    publish: [
+      JWKS_SUBJECT,
+      ...jetStreamAccount,
+      ...revocationFeed,
+      ...manageStream(CLIENT_EVENT_STREAM),
+      ...orderedReader(CLIENT_EVENT_STREAM),
+      ...keyValueBucket(EVENT_TICKET_BUCKET),
+    ],
     subscribe: [],
     answersRequests: false,
   },

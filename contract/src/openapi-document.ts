@@ -1,5 +1,6 @@
-import type { PublicRoute } from '@playbook/contract';
 import { z } from 'zod';
+import type { PublicRoute } from './public-route';
+import { publicRoutes } from './public-routes';
 
 type JsonObject = Record<string, unknown>;
 
@@ -9,19 +10,26 @@ export interface ApiInfo {
   description?: string;
 }
 
+export const API_INFO: ApiInfo = {
+  title: 'Design Thinking Playbook API',
+  version: '1.0.0',
+  description: 'Design-thinking projects, their playbook answers and printable PDF playbooks. Errors are RFC 9457 problem details.',
+};
+
 /** The error shape of every failing answer (RFC 9457), as the shared problem middleware writes it. */
 const problemDetailsSchema = z.object({
   type: z.string().meta({ description: 'urn:playbook:problem:<code>' }),
   title: z.string(),
   status: z.number().int(),
   detail: z.string(),
-  traceId: z.string().optional().meta({ description: 'The request id (x-request-id), to find the request in the logs' }),
+  traceId: z.string().optional().meta({ description: 'The trace id (W3C Trace Context) when tracing is on, else the request id (x-request-id): finds the request in the traces and the logs' }),
   errors: z.array(z.object({ path: z.string(), message: z.string() })).optional().meta({ description: 'Each invalid field (400)' }),
 });
 
 const ERROR_RESPONSES: Record<string, { status: number; description: string; headers?: Record<string, string> }> = {
   BadRequest: { status: 400, description: 'Invalid input; `errors` names each field' },
   Unauthorized: { status: 401, description: 'Missing, invalid or expired access token' },
+  Forbidden: { status: 403, description: 'Known, but not allowed (e.g. a role without the right, or the session cookie without its CSRF defence)' },
   NotFound: { status: 404, description: 'Unknown, or not yours' },
   Conflict: { status: 409, description: 'Conflicts with the current state (e.g. the email exists, or a change is in progress)' },
   PreconditionFailed: {
@@ -97,6 +105,7 @@ function errorRefs(route: PublicRoute): string[] {
   return [
     ...(hasInput ? ['BadRequest'] : []),
     ...(route.auth || route.errors?.includes(401) ? ['Unauthorized'] : []),
+    ...(route.errors?.includes(403) ? ['Forbidden'] : []),
     ...(route.request?.params || route.errors?.includes(404) ? ['NotFound'] : []),
     ...(route.errors?.includes(409) ? ['Conflict'] : []),
     ...(route.errors?.includes(412) ? ['PreconditionFailed'] : []),
@@ -166,3 +175,6 @@ export function buildOpenApiDocument(routes: readonly PublicRoute[], info: ApiIn
     },
   };
 }
+
+/** The document `GET /api/openapi.json` serves, and the typed client (client/) is generated from. */
+export const publicOpenApiDocument = () => buildOpenApiDocument(publicRoutes, API_INFO);

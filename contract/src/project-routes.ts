@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { projectRoleSchema } from './event-messages';
 import { playbookCatalogSchema } from './playbook/catalog-types';
 import type { PublicRoute } from './public-route';
 
@@ -39,7 +40,7 @@ export const projectDescriptionSchema = z
   .meta({ description: 'Free text up to 2,000 characters; line breaks are kept.' });
 
 export const projectIdParamsSchema = z.strictObject({
-  id: z.string().meta({ description: 'Project id (24 hex characters); an unknown id or another user’s project is 404.' }),
+  id: z.string().meta({ description: 'Project id (24 hex characters); an unknown id or a project the caller is no member of is 404.' }),
 });
 
 /** A content version as a strong ETag, `"7"`: what GET answers in `ETag` and what `If-Match` sends back. */
@@ -69,6 +70,7 @@ export const projectSchema = z.object({
   contentVersion: z.number().int().nonnegative().meta({ description: 'Grows on every change of the name, description or answers.' }),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
+  role: projectRoleSchema.meta({ description: 'The caller’s role in the project: owner, editor or viewer (docs/teams.md).' }),
 });
 export type ProjectResponse = z.infer<typeof projectSchema>;
 
@@ -119,6 +121,31 @@ export const putResponsesResultSchema = z.object({
   removed: z.number().int().nonnegative().meta({ description: 'Answers removed by an empty value.' }),
 });
 
+export const memberParamsSchema = z.strictObject({
+  id: projectIdParamsSchema.shape.id,
+  userId: z.string().min(1).max(200).meta({ description: 'The member’s user id (`userId` of the members list).' }),
+});
+
+export const addMemberBodySchema = z.strictObject({
+  email: z.string().min(3).max(320).meta({ description: 'The email of an existing account; 404 when there is none.' }),
+  role: projectRoleSchema.exclude(['owner']).meta({ description: 'editor (answers, name, description, PDF) or viewer (read, PDF); hand over ownership with PATCH.' }),
+});
+export type AddMemberBody = z.infer<typeof addMemberBodySchema>;
+
+export const changeMemberBodySchema = z.strictObject({
+  role: projectRoleSchema.meta({ description: 'The new role; `owner` hands the project over, and the old owner becomes an editor.' }),
+});
+export type ChangeMemberBody = z.infer<typeof changeMemberBodySchema>;
+
+export const memberSchema = z.object({
+  userId: z.string(),
+  role: projectRoleSchema,
+  email: z.string().optional().meta({ description: 'The email the member was added with; absent for an owner who created the project.' }),
+  addedAt: z.iso.datetime().optional().meta({ description: 'When the member was added; absent for an owner who created the project.' }),
+});
+export type MemberResponse = z.infer<typeof memberSchema>;
+export const membersListSchema = z.object({ items: z.array(memberSchema).meta({ description: 'The owner first, then the other members in the order they were added.' }) });
+
 const params = projectIdParamsSchema;
 
 export const projectRoutes: PublicRoute[] = [
@@ -135,7 +162,7 @@ export const projectRoutes: PublicRoute[] = [
     path: '/api/projects',
     service: 'project',
     auth: true,
-    summary: 'The caller’s projects, newest first, with cursor pagination.',
+    summary: 'The projects the caller owns or is a member of, each with the caller’s role, newest first, with cursor pagination.',
     request: { query: listProjectsQuerySchema },
     responses: { 200: { description: 'One page of projects', schema: projectPageSchema } },
   },
@@ -154,27 +181,27 @@ export const projectRoutes: PublicRoute[] = [
     path: '/api/projects/:id',
     service: 'project',
     auth: true,
-    summary: 'One of the caller’s projects; its ETag is the content version.',
+    summary: 'A project the caller is a member of, with their role; its ETag is the content version.',
     request: { params },
     responses: { 200: { description: 'The project', schema: projectSchema, headers: { ETag: { description: 'The content version, for If-Match' } } } },
   },
   {
     method: 'PATCH',
     path: '/api/projects/:id',
-    errors: [409, 412],
+    errors: [403, 409, 412],
     service: 'project',
     auth: true,
-    summary: 'Rename a project or change its description; with If-Match only if nobody changed it meanwhile.',
+    summary: 'Rename a project or change its description (owner or editor; 403 for a viewer); with If-Match only if nobody changed it meanwhile.',
     request: { params, body: updateProjectBodySchema, headers: ifMatchHeadersSchema },
     responses: { 200: { description: 'The updated project', schema: projectSchema, headers: { ETag: { description: 'The content version, for If-Match' } } } },
   },
   {
     method: 'DELETE',
     path: '/api/projects/:id',
-    errors: [409],
+    errors: [403, 409],
     service: 'project',
     auth: true,
-    summary: 'Delete a project and all its answers.',
+    summary: 'Delete a project and all its answers (owner only; 403 for other members).',
     request: { params },
     responses: { 204: { description: 'Deleted' } },
   },
@@ -190,11 +217,50 @@ export const projectRoutes: PublicRoute[] = [
   {
     method: 'PUT',
     path: '/api/projects/:id/responses',
-    errors: [409, 412],
+    errors: [403, 409, 412],
     service: 'project',
     auth: true,
-    summary: 'Save up to 200 answers at once, all or nothing; an empty value removes an answer; with If-Match only if nobody changed the project meanwhile.',
+    summary: 'Save up to 200 answers at once, all or nothing (owner or editor; 403 for a viewer); an empty value removes an answer; with If-Match only if nobody changed the project meanwhile.',
     request: { params, body: putResponsesBodySchema, headers: ifMatchHeadersSchema },
     responses: { 200: { description: 'Saved; the project with its new content version', schema: putResponsesResultSchema, headers: { ETag: { description: 'The content version, for If-Match' } } } },
+  },
+  {
+    method: 'GET',
+    path: '/api/projects/:id/members',
+    service: 'project',
+    auth: true,
+    summary: 'Who may see the project and in which role; for every member.',
+    request: { params },
+    responses: { 200: { description: 'The members', schema: membersListSchema } },
+  },
+  {
+    method: 'POST',
+    path: '/api/projects/:id/members',
+    errors: [403, 409],
+    service: 'project',
+    auth: true,
+    summary: 'Add the account with this email as editor or viewer; owner only (403 for other members). 404 when no account has the email, 409 when it is a member already.',
+    request: { params, body: addMemberBodySchema },
+    responses: { 201: { description: 'The new member', schema: memberSchema } },
+  },
+  {
+    method: 'PATCH',
+    path: '/api/projects/:id/members/:userId',
+    errors: [403, 409],
+    service: 'project',
+    auth: true,
+    summary: 'Change a member’s role; owner only. Role owner hands the project over (the old owner becomes an editor); an owner cannot demote themself otherwise (409).',
+    request: { params: memberParamsSchema, body: changeMemberBodySchema },
+    responses: { 200: { description: 'The member with the new role', schema: memberSchema } },
+  },
+  {
+    method: 'DELETE',
+    path: '/api/projects/:id/members/:userId',
+    errors: [403, 409],
+    service: 'project',
+    auth: true,
+    summary: 'Remove a member (owner), or leave the project (any member but the owner, who hands it over first: 409).',
+    request: { params: memberParamsSchema },
+    responses: { 204: { description: 'Removed' } },
   },
 ];

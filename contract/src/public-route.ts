@@ -36,10 +36,10 @@ export interface PublicRoute {
   responses: Record<number, RouteResponse>;
   /**
    * Error answers this route gives beyond the ones derived from its shape (400 for input, 401 when `auth`,
-   * 404 for path ids, …), e.g. 401 from login, 404 for an id in the body, 409 on a conflict, 412 for a
+   * 404 for path ids, …), e.g. 401 from login, 404 for an id in the body, 403 for a role that may not, 409 on a conflict, 412 for a
    * stale If-Match. Documented too.
    */
-  errors?: Array<401 | 404 | 409 | 412>;
+  errors?: Array<401 | 403 | 404 | 409 | 412>;
   /** Routes that render PDFs wait longer at the gateway than the default. */
   timeout?: 'default' | 'long';
 }

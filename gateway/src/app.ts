@@ -1,9 +1,10 @@
-import { publicRoutes, type PublicRoute, JWKS_SUBJECT, REVOCATION_FEED } from '@playbook/contract';
+import { publicRoutes, type PublicRoute } from '@playbook/contract';
 import { createServiceApp, type ServiceRuntime } from '@playbook/kit';
-import { tokenCheckOverNats } from '@playbook/kit/nats';
+import type { TokenCheck } from '@playbook/kit/nats';
 import type Koa from 'koa';
 import helmet from 'koa-helmet';
 import type { GatewayConfig } from './config';
+import type { ClientEvents } from './events/client-events';
 import { corsMiddleware } from './middlewares/cors-middleware';
 import { csrfMiddleware } from './middlewares/csrf-middleware';
 import { methodNotAllowedMiddleware } from './middlewares/method-not-allowed-middleware';
@@ -16,6 +17,10 @@ import { gatewayRoutes } from './routes/gateway-router';
 
 export interface GatewayDeps {
   upstreams: Upstreams;
+  /** The token check of `auth: true` rows (unless GATEWAY_AUTH=off). */
+  tokenCheck: TokenCheck;
+  /** Live events: the handlers of `/api/events` and `/api/events/ticket`. */
+  events: Pick<ClientEvents, 'handlers'>;
   /** The public route table; tests may pass their own rows. */
   routes?: readonly PublicRoute[];
 }
@@ -46,11 +51,8 @@ export function createApp(runtime: ServiceRuntime, config: GatewayConfig, deps: 
   const router = gatewayRoutes({
     routes,
     upstreams: deps.upstreams,
-    handlers,
-    auth:
-      config.GATEWAY_AUTH === 'on'
-        ? tokenCheckOverNats(runtime, JWKS_SUBJECT, REVOCATION_FEED)
-        : undefined,
+    handlers: { ...handlers, ...deps.events.handlers },
+    auth: config.GATEWAY_AUTH === 'on' ? deps.tokenCheck.requireUser : undefined,
     userRateLimit: limits
       ? rateLimitMiddleware({ name: 'user', points: config.RATE_LIMIT_PER_USER, windowSeconds: window, keyOf: (ctx) => ctx.state.user?.id })
       : undefined,

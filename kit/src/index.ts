@@ -1,5 +1,7 @@
 // The service kit: what every service needs, naming no service. NATS helpers are in `@playbook/kit/nats`, the
 // database in `@playbook/kit/mongo`; what services say to each other is in `@playbook/contract`.
+// First, so that tracing (when configured) hooks node:http, Koa and the MongoDB driver before they load.
+import './tracing/instrument-first';
 export { loadConfig, ConfigError } from './config/load-config';
 export { baseConfigSchema, envBoolean, envList, envPort, envPositiveInt, envUrl, type BaseConfig } from './config/env-types';
 
@@ -18,6 +20,10 @@ export { userOf } from './http/request-state';
 export { inFlightLimitMiddleware, type InFlightLimitOptions } from './http/in-flight-limit-middleware';
 
 export { createMetrics, promClient, type ServiceMetrics } from './metrics/metrics';
+
+export { startTracing, type Tracing } from './tracing/start-tracing';
+export { currentTraceIds, traced, type TraceIds } from './tracing/trace-context';
+export type { TracingConfig } from './tracing/tracing-config';
 
 export { startHttpServer, type HttpServerHandle } from './lifecycle/http-server';
 export { runService, runShutdownSteps, type RunningService } from './lifecycle/run-service';

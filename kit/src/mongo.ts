@@ -1,4 +1,5 @@
 // `@playbook/kit/mongo`: the database side of the kit, apart so a service without data (the gateway) never loads mongoose.
+import './tracing/instrument-first';
 import { z } from 'zod';
 import type { Logger } from './logging/logger';
 import { connectMongo, type MongoHandle } from './mongo/mongo-connection';

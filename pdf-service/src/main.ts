@@ -56,7 +56,7 @@ export const pdfService = defineService({
     }],
   ],
   http: ({ runtime, config, deps }) =>
-    createApp(runtime, { useCases: deps.useCases, waiter: deps.waiter, requireUser: tokenCheckOverNats(runtime, JWKS_SUBJECT, REVOCATION_FEED), syncLimitMs: config.PDF_SYNC_LIMIT_MS }),
+    createApp(runtime, { useCases: deps.useCases, waiter: deps.waiter, requireUser: tokenCheckOverNats(runtime, JWKS_SUBJECT, REVOCATION_FEED).requireUser, syncLimitMs: config.PDF_SYNC_LIMIT_MS }),
   stop: ({ deps }) => [
     ['job waiter', async () => deps.waiter.close()],
     ['work queue watch', () => deps.queue.stop()],

@@ -1,6 +1,7 @@
 import { createServiceApp, inFlightLimitMiddleware, type ServiceRuntime } from '@playbook/kit';
 import type Koa from 'koa';
 import type { ProjectDeps } from './domain/project-deps';
+import { membersRoutes } from './routes/members-routes';
 import { playbookRoutes } from './routes/playbook-routes';
 import { projectsRoutes } from './routes/projects-routes';
 import { responsesRoutes } from './routes/responses-routes';
@@ -18,7 +19,7 @@ export interface AppOptions {
 export function createApp(runtime: ServiceRuntime, { deps, requireUser, bodyLimit, maxConcurrentWrites }: AppOptions): Koa {
   const app = createServiceApp({ logger: runtime.logger, metrics: runtime.metrics, readiness: runtime.readiness, bodyLimit });
   app.use(inFlightLimitMiddleware({ limit: maxConcurrentWrites, applies: (ctx) => ctx.method !== 'GET' && ctx.method !== 'HEAD' }));
-  for (const router of [playbookRoutes({ catalog: deps.catalog }), projectsRoutes({ deps, requireUser }), responsesRoutes({ deps, requireUser })]) {
+  for (const router of [playbookRoutes({ catalog: deps.catalog }), projectsRoutes({ deps, requireUser }), responsesRoutes({ deps, requireUser }), membersRoutes({ deps, requireUser })]) {
     app.use(router.routes()).use(router.allowedMethods());
   }
   return app;

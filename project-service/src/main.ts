@@ -14,6 +14,7 @@ import type { ProjectDeps } from './domain/project-deps';
 import { createProjectEventPublisher } from './messaging/project-event-publisher';
 import { serveSnapshots, serveVersions } from './messaging/snapshot-handler';
 import { consumeUserDeletions } from './messaging/user-deleted-handler';
+import { createUserDirectory } from './messaging/user-lookup';
 
 const MIGRATION_INTERVAL_MS = 60_000;
 /** Pods of the older version are gone well before this; the lists' pass (a scan of every project) then stops. */
@@ -31,12 +32,13 @@ export const projectService = defineService({
     const listed = await addUnlistedProjects(connection, await createOwnerLockRepository(connection), () => new Date());
     if (listed.added > 0) runtime.logger.info(`added ${listed.added} project(s) to their owners' lists`);
   },
-  dependencies: async ({ mongo, nats, logger }, config): Promise<ProjectDeps> => ({
+  dependencies: async ({ mongo, nats, logger, metrics }, config): Promise<ProjectDeps> => ({
     projects: await createProjectRepository(mongo!.connection),
     answers: await createAnswerRepository(mongo!.connection),
     locks: await createProjectLockRepository(mongo!.connection),
     ownerLocks: await createOwnerLockRepository(mongo!.connection),
     events: createProjectEventPublisher(nats, logger),
+    users: createUserDirectory(nats, { timeoutMs: config.NATS_REQUEST_TIMEOUT_MS, metrics }),
     catalog: playbookCatalog,
     logger,
     now: () => new Date(),
@@ -60,7 +62,7 @@ export const projectService = defineService({
     }],
   ],
   http: ({ runtime, config, deps }) =>
-    createApp(runtime, { deps, requireUser: tokenCheckOverNats(runtime, JWKS_SUBJECT, REVOCATION_FEED), bodyLimit: config.MAX_BODY_SIZE, maxConcurrentWrites: config.MAX_CONCURRENT_WRITES }),
+    createApp(runtime, { deps, requireUser: tokenCheckOverNats(runtime, JWKS_SUBJECT, REVOCATION_FEED).requireUser, bodyLimit: config.MAX_BODY_SIZE, maxConcurrentWrites: config.MAX_CONCURRENT_WRITES }),
 });
 
 const rowsMigration = (logger: AnswerRowsMigration['logger'], lockStaleMs: number): AnswerRowsMigration => ({ logger, lockStaleMs, now: () => new Date() });

@@ -86,7 +86,7 @@ describe('project-service over NATS', () => {
     await put('del', project.id, [{ fieldId: GOAL, value: 'gone soon' }]);
     expect((await service.as('del').delete(`/api/projects/${project.id}`)).status).toBe(204);
     expect(await waitFor(() => events.some((event) => event.subject === 'project.v1.project.deleted' && event.data.projectId === project.id))).toBe(true);
-    expect(events.find((event) => event.subject === 'project.v1.project.deleted' && event.data.projectId === project.id)?.data).toEqual({ projectId: project.id, ownerId: 'del' });
+    expect(events.find((event) => event.subject === 'project.v1.project.deleted' && event.data.projectId === project.id)?.data).toEqual({ projectId: project.id, ownerId: 'del', memberIds: ['del'] });
     await expect(snapshot(project.id, 'del')).rejects.toMatchObject({ status: 404 });
   });
 

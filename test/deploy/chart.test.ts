@@ -271,7 +271,7 @@ describe('helm chart', () => {
     expect(ofKind(manifests, 'Ingress')).toEqual([]);
     const route = one<Manifest & { spec: { parentRefs: unknown[]; rules: Array<{ timeouts: { request: string } }> } }>(manifests, 'HTTPRoute');
     expect(route.spec.parentRefs).toEqual([{ name: 'public', namespace: 'envoy-gateway-system', sectionName: 'https' }]);
-    expect(route.spec.rules.map((r) => r.timeouts.request)).toEqual(['180s', '30s']);
+    expect(route.spec.rules.map((r) => r.timeouts.request)).toEqual(['1h', '180s', '30s']);
   });
 
   it('renders one replica and no HPA when autoscaling is off', () => {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -27,10 +27,13 @@ async function runToExit(service: StackServiceName, env: Record<string, string>,
   const preloadDir = mkdtempSync(join(tmpdir(), 'playbook-preload-'));
   const preloadFile = join(preloadDir, 'preload.cjs');
   writeFileSync(preloadFile, preload ?? '');
+  // Production refuses to start the gateway and auth-service without the key the gateway signs client IPs with.
+  const forwardingKeyFile = join(preloadDir, 'forwarding.key');
+  writeFileSync(forwardingKeyFile, randomBytes(32).toString('hex'));
   const args = ['--require', preloadFile, join(ROOT, service, 'dist/main.js')];
   try {
     return await new Promise((done) => {
-      execFile(process.execPath, args, { env: { PATH: process.env.PATH, NODE_ENV: 'production', ...env }, timeout: 45_000 }, (error, stdout, stderr) => {
+      execFile(process.execPath, args, { env: { PATH: process.env.PATH, NODE_ENV: 'production', FORWARDING_KEY_FILE: forwardingKeyFile, ...env }, timeout: 45_000 }, (error, stdout, stderr) => {
         done({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
       });
     });

@@ -12,14 +12,16 @@ import { STACK_SERVICES } from '../support/stack';
 const ROOT = resolve(__dirname, '../..');
 const json = (path: string) => JSON.parse(readFileSync(resolve(ROOT, path), 'utf8'));
 const folders = SERVICES.map((service) => service.folder);
+/** The packages beside the services: the shared kit and contract first, the frontend's client (deployed nowhere) last. */
+const packages = ['kit', 'contract', ...folders, 'client'];
 
 describe('the services table', () => {
   it('is what npm, TypeScript and jest build and test', () => {
-    expect(json('package.json').workspaces).toEqual(['kit', 'contract', ...folders]);
-    expect(json('tsconfig.json').references.map((reference: { path: string }) => reference.path)).toEqual(['kit', 'contract', ...folders]);
+    expect(json('package.json').workspaces).toEqual(packages);
+    expect(json('tsconfig.json').references.map((reference: { path: string }) => reference.path)).toEqual(packages);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const jestRoots: string[] = require('../../jest.config.js').roots;
-    expect(jestRoots.map((root) => root.replace('<rootDir>/', ''))).toEqual(['kit', 'contract', ...folders, 'test']);
+    expect(jestRoots.map((root) => root.replace('<rootDir>/', ''))).toEqual([...packages, 'test']);
     for (const folder of folders) expect(json(`${folder}/package.json`).name).toBe(`@playbook/${folder}`);
   });
 

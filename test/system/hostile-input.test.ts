@@ -175,6 +175,10 @@ describe('hostile input through the gateway', () => {
       ['GET', `/api/pdf/jobs/${job.jobId}`],
       ['GET', `/api/pdf/jobs/${job.jobId}/file`],
       ['POST', '/api/generate-pdf', { project_id: projectId }],
+      ['GET', `/api/projects/${projectId}/members`],
+      ['POST', `/api/projects/${projectId}/members`, { email: bob.email, role: 'editor' }],
+      ['PATCH', `/api/projects/${projectId}/members/${alice.userId}`, { role: 'viewer' }],
+      ['DELETE', `/api/projects/${projectId}/members/${alice.userId}`],
     ];
     for (const [method, path, body] of attempts) {
       const result = await send(method, path, { headers: as(bob), ...(body === undefined ? {} : { body }) });

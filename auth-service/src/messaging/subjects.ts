@@ -1,5 +1,5 @@
-/** Every NATS subject auth-service owns: it answers the JWKS requests and publishes these events. */
-export { AUDIT_SUBJECT, JWKS_SUBJECT, USER_DELETED_SUBJECT } from '@playbook/contract';
+/** Every NATS subject auth-service owns: it answers the JWKS and email lookup requests and publishes these events. */
+export { AUDIT_SUBJECT, JWKS_SUBJECT, USER_DELETED_SUBJECT, USER_LOOKUP_SUBJECT } from '@playbook/contract';
 
-/** Replicas share JWKS requests through this queue group. */
+/** Replicas share JWKS and lookup requests through this queue group. */
 export const AUTH_QUEUE_GROUP = 'auth-service';

@@ -1,13 +1,12 @@
-import type { PublicRoute, RouteList } from '@playbook/contract';
+import { API_INFO, buildOpenApiDocument, type PublicRoute, type RouteList } from '@playbook/contract';
 import type { ServiceRuntime } from '@playbook/kit';
 import type Koa from 'koa';
 import type { GatewayConfig } from '../config';
 import { aggregateHealth } from '../health/aggregate-health';
 import { upstreamUrls } from '../proxy/upstreams';
 import { createDocsHandlers } from './docs-page';
-import { buildOpenApiDocument } from './openapi-document';
 
-export const API_TITLE = 'Design Thinking Playbook API';
+export const API_TITLE = API_INFO.title;
 
 /** `GET /api/routes`: the table the gateway routes with, as data. */
 export function toRouteList(routes: readonly PublicRoute[]): RouteList {
@@ -17,11 +16,7 @@ export function toRouteList(routes: readonly PublicRoute[]): RouteList {
 /** Handlers of the gateway's own rows, by `METHOD path`; every gateway row of the table must have one. */
 export function createDiscoveryHandlers(routes: readonly PublicRoute[], runtime: ServiceRuntime, config: GatewayConfig) {
   const routeList = toRouteList(routes);
-  const openApi = buildOpenApiDocument(routes, {
-    title: API_TITLE,
-    version: '1.0.0',
-    description: 'Design-thinking projects, their playbook answers and printable PDF playbooks. Errors are RFC 9457 problem details.',
-  });
+  const openApi = buildOpenApiDocument(routes, API_INFO);
   const docs = createDocsHandlers(API_TITLE);
   const services = Object.entries(upstreamUrls(config)).map(([name, url]) => ({ name, url }));
   const handlers: Record<string, Koa.Middleware> = {

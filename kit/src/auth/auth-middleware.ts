@@ -47,6 +47,7 @@ export function authMiddleware(options: AuthMiddlewareOptions): Koa.Middleware {
     if (cached && cached.expiresAtMs > Date.now()) {
       if (options.revocations?.isRevoked(cached.claims)) throw revoked();
       ctx.state.user = cached.user;
+      ctx.state.session = cached.claims;
       return next();
     }
     let user: AuthenticatedUser;
@@ -66,6 +67,7 @@ export function authMiddleware(options: AuthMiddlewareOptions): Koa.Middleware {
     if (verified.size >= cacheSize) verified.delete(verified.keys().next().value as string);
     verified.set(token, { user, claims, expiresAtMs });
     ctx.state.user = user;
+    ctx.state.session = claims;
     return next();
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_TOKEN_AUDIENCE, DEFAULT_TOKEN_ISSUER } from '../auth/access-token';
+import { tracingConfigShape } from '../tracing/tracing-config';
 
 /** Env helpers: variables arrive as strings, these coerce and bound them. */
 export const envPort = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
@@ -46,5 +47,7 @@ export const baseConfigSchema = z.object({
   /** Who signs access tokens and for whom: auth-service issues them, every service checks them. */
   JWT_ISSUER: z.string().min(1).default(DEFAULT_TOKEN_ISSUER),
   JWT_AUDIENCE: z.string().min(1).default(DEFAULT_TOKEN_AUDIENCE),
+  /** OpenTelemetry tracing (kit/src/tracing/tracing-config.ts): off without an OTLP endpoint. */
+  ...tracingConfigShape,
 });
 export type BaseConfig = z.infer<typeof baseConfigSchema>;

@@ -1,15 +1,18 @@
 import type Koa from 'koa';
 import type { ServiceMetrics } from '../metrics/metrics';
+import { currentTraceIds } from '../tracing/trace-context';
 
 /** Observes every request under its route pattern (`/api/projects/:id`), never the raw URL, so label values stay few. */
 export function metricsMiddleware(metrics: ServiceMetrics): Koa.Middleware {
   return async function metricsMiddleware(ctx, next) {
-    const end = metrics.httpRequestDuration.startTimer();
+    const end: (labels: Record<string, string>, exemplar?: Record<string, string>) => number = metrics.httpRequestDuration.startTimer();
     try {
       await next();
     } finally {
       const route = ctx.state.routePattern ?? (ctx as { _matchedRoute?: unknown })._matchedRoute;
-      end({ service: metrics.service, method: ctx.method, route: typeof route === 'string' ? route : 'unmatched', status: String(ctx.status) });
+      // A kept trace becomes the exemplar of the bucket this request fell in (ignored unless exemplars are on).
+      const ids = currentTraceIds();
+      end({ service: metrics.service, method: ctx.method, route: typeof route === 'string' ? route : 'unmatched', status: String(ctx.status) }, ids?.sampled ? { trace_id: ids.traceId } : undefined);
     }
   };
 }

@@ -9,6 +9,7 @@ import {
   ValidationError,
 } from '../errors/app-error';
 import { toProblemDetails } from '../errors/problem-details';
+import { currentTraceIds } from '../tracing/trace-context';
 
 /**
  * The driver's "cannot reach the database" errors (MongoDB/mongoose, by name so no driver import is
@@ -54,7 +55,8 @@ export function problemMiddleware(logger: Logger): Koa.Middleware {
       if (ctx.status === 404 && ctx.body === undefined) throw new NotFoundError(`No route for ${ctx.method} ${ctx.path}`);
     } catch (thrown) {
       const error = toAppError(thrown);
-      const problem = toProblemDetails(error, ctx.state.requestId);
+      // The trace id when tracing (it finds the whole request in the trace backend), else the request id (it finds its log lines).
+      const problem = toProblemDetails(error, currentTraceIds()?.traceId ?? ctx.state.requestId);
       if (problem.status >= 500) logger.error(`${ctx.method} ${ctx.path} failed: ${(error as Error)?.message}`, { stack: (error as Error)?.stack });
       if (error instanceof AppError && error.retryAfterSeconds !== undefined) ctx.set('Retry-After', String(error.retryAfterSeconds));
       if (error instanceof AppError && error.headers) ctx.set(error.headers);

@@ -2,6 +2,7 @@
 // import brings @koa/bodyparser's `ctx.request.body: unknown` along, so routes read the parsed body directly.
 import '@koa/bodyparser';
 import type { AuthenticatedUser } from '../auth/access-token';
+import type { RevocableClaims } from '../auth/revocations';
 
 declare module 'koa' {
   interface DefaultState {
@@ -9,6 +10,8 @@ declare module 'koa' {
     requestId: string;
     /** Set by authMiddleware on the routes it guards. */
     user?: AuthenticatedUser;
+    /** Set by authMiddleware with `user`: the login the token belongs to (`sid`) and when it was issued. */
+    session?: RevocableClaims;
     /** The route label for metrics when no router matched (health, metrics and docs endpoints). */
     routePattern?: string;
   }

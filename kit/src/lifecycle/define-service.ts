@@ -4,6 +4,7 @@ import { loadConfig } from '../config/load-config';
 import type { BaseConfig } from '../config/env-types';
 import type { Logger } from '../logging/logger';
 import type { MongoHandle } from '../mongo/mongo-connection';
+import { startTracing } from '../tracing/start-tracing';
 import { runService, runShutdownSteps, type RunningService } from './run-service';
 import { listen, openServiceRuntime, type ServiceRuntime } from './service-runtime';
 
@@ -66,7 +67,12 @@ type WithPort = BaseConfig & { PORT: number };
 
 export function defineService<S extends z.ZodObject, D, O = undefined>(definition: ServiceDefinition<S, D, O>): DefinedService<S, D, O> {
   const start = async (config: z.infer<S> & WithPort, logger?: Logger, options?: O): Promise<StartedService<D>> => {
-    const runtime = await openServiceRuntime({ name: definition.name, config, openDatabase: definition.database?.(config), logger });
+    // Before anything opens: the first NATS message and database call already belong to a trace.
+    const tracing = startTracing(config, definition.name);
+    const runtime = await openServiceRuntime({ name: definition.name, config, openDatabase: definition.database?.(config), logger }).catch(async (error: unknown) => {
+      await tracing.shutdown();
+      throw error;
+    });
     const background: StopStep[] = [];
     let finalSteps: StopStep[] = [];
     // Reverse start order for the background parts, then the final hooks: the same on shutdown and on a failed start.
@@ -81,10 +87,12 @@ export function defineService<S extends z.ZodObject, D, O = undefined>(definitio
         background.push([name, () => running.stop()]);
       }
       const service = await listen(runtime, definition.http(context, options as O), { port: config.PORT, beforeDisconnect: stopSteps() });
-      return { ...service, deps };
+      // The spans of the last requests leave after everything else stopped.
+      const stop = () => service.stop().finally(() => runShutdownSteps(runtime.logger, [['tracing', () => tracing.shutdown()]]));
+      return { ...service, stop, deps };
     } catch (error) {
       runtime.logger.error(`${definition.name} failed to start, stopping what started: ${(error as Error).message}`);
-      await runShutdownSteps(runtime.logger, [...stopSteps(), ['nats', () => runtime.nats.drain()], ['database', () => runtime.mongo?.close() ?? Promise.resolve()]]);
+      await runShutdownSteps(runtime.logger, [...stopSteps(), ['nats', () => runtime.nats.drain()], ['database', () => runtime.mongo?.close() ?? Promise.resolve()], ['tracing', () => tracing.shutdown()]]);
       throw error;
     }
   };

@@ -7,6 +7,7 @@ import { createLogger, logFormatFor, type Logger } from '../logging/logger';
 import { createMetrics, type ServiceMetrics } from '../metrics/metrics';
 import type { MongoHandle } from '../mongo/mongo-connection';
 import { connectNats, type NatsHandle } from '../nats/nats-connection';
+import { tracesUrlOf } from '../tracing/tracing-config';
 import { startHttpServer } from './http-server';
 import { startMetricsServer } from './metrics-server';
 import { runShutdownSteps, type RunningService } from './run-service';
@@ -54,7 +55,7 @@ function readForwardingKey(path: string): Buffer {
 export async function openServiceRuntime({ name, config, openDatabase, logger: given }: OpenRuntimeOptions): Promise<ServiceRuntime> {
   const forwardingKey = config.FORWARDING_KEY_FILE ? readForwardingKey(config.FORWARDING_KEY_FILE) : undefined;
   const logger = given ?? createLogger({ service: name, level: config.LOG_LEVEL, format: logFormatFor(config) });
-  const metrics = createMetrics(name, { ownPort: config.METRICS_PORT !== undefined });
+  const metrics = createMetrics(name, { ownPort: config.METRICS_PORT !== undefined, exemplars: tracesUrlOf(config) !== undefined });
   const credentials = config.NATS_PASSWORD_FILE ? { user: config.NATS_USER ?? name, password: readSecretFile(config.NATS_PASSWORD_FILE, 'NATS_PASSWORD_FILE') } : undefined;
   const nats = await connectNats({ url: config.NATS_URL, name, logger, streamReplicas: config.NATS_STREAM_REPLICAS, credentials, tlsCaFile: config.NATS_TLS_CA_FILE });
   let mongo: MongoHandle | undefined;

@@ -2,6 +2,7 @@ import type { JsMsg } from 'nats';
 import type { z } from 'zod';
 import type { Logger } from '../logging/logger';
 import { runWithRequestContext } from '../logging/request-context';
+import { inSpan, natsAttributes, SpanKind } from '../tracing/trace-context';
 import type { NatsHandle } from './nats-connection';
 import { parseMessage, requestIdOf } from './nats-messages';
 
@@ -84,7 +85,10 @@ export async function consumeMessages<S extends z.ZodType>(nats: NatsHandle, opt
 async function handleMessage<S extends z.ZodType>(message: JsMsg, options: ConsumeMessagesOptions<S>): Promise<void> {
   const { logger } = options;
   const requestId = requestIdOf(message.headers) ?? `${options.durable}-${message.seq}`;
-  await runWithRequestContext({ requestId }, async () => {
+  // The work continues the trace of whoever published the message, and links back to that span too: a queued job
+  // runs after the request that queued it may have answered, and a trace backend shows it as "follows from".
+  const span = { kind: SpanKind.CONSUMER, attributes: { ...natsAttributes(message.subject, 'process'), 'messaging.consumer.group.name': options.durable }, carrier: message.headers, linkCarrier: true };
+  await runWithRequestContext({ requestId }, () => inSpan(`process ${message.subject}`, span, async () => {
     let data: z.infer<S>;
     try {
       data = parseMessage(options.schema, message.data, `${message.subject} message`);
@@ -112,5 +116,5 @@ async function handleMessage<S extends z.ZodType>(message: JsMsg, options: Consu
     } finally {
       clearInterval(heartbeat);
     }
-  });
+  }));
 }

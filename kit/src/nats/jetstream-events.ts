@@ -1,6 +1,7 @@
 import { AckPolicy, DeliverPolicy, nanos, RetentionPolicy, StorageType } from 'nats';
 import type { z } from 'zod';
 import type { Logger } from '../logging/logger';
+import { inSpan, natsAttributes, SpanKind } from '../tracing/trace-context';
 import type { NatsHandle } from './nats-connection';
 import { consumeMessages, type MessageConsumer } from './jetstream-consumer';
 import { ensureStream } from './jetstream-streams';
@@ -47,10 +48,12 @@ export async function ensureRevocationStream(nats: NatsHandle, feed: Pick<Revoca
 
 /** Publishes an event and waits for JetStream to store it; `eventId` makes a retried publish a no-op. */
 export async function publishEvent(nats: NatsHandle, subject: string, payload: unknown, eventId?: string): Promise<void> {
-  await nats.connection.jetstream().publish(subject, encodeJson(payload), {
-    headers: requestIdHeaders(),
-    ...(eventId ? { msgID: eventId } : {}),
-  });
+  await inSpan(`publish ${subject}`, { kind: SpanKind.PRODUCER, attributes: natsAttributes(subject, 'publish') }, () =>
+    nats.connection.jetstream().publish(subject, encodeJson(payload), {
+      headers: requestIdHeaders(),
+      ...(eventId ? { msgID: eventId } : {}),
+    }),
+  );
 }
 
 export interface ConsumeEventsOptions<S extends z.ZodType> {

@@ -1,4 +1,5 @@
 import { NatsError, type JetStreamManager, type ObjectStore, type ObjectStoreOptions, type StreamConfig } from 'nats';
+import { inSpan, isTracingActive, SpanKind } from '../tracing/trace-context';
 import type { NatsHandle } from './nats-connection';
 
 /** JetStream's "stream not found" API error. */
@@ -41,5 +42,18 @@ export async function openObjectStore(nats: NatsHandle, bucket: string, options:
     const jsm = await nats.connection.jetstreamManager();
     await jsm.streams.update(streamInfo.config.name, { ...streamInfo.config, num_replicas: nats.streamReplicas });
   }
-  return store;
+  return isTracingActive() ? tracedObjectStore(store, bucket) : store;
+}
+
+/** Puts, gets and deletes of whole objects in a span each: no instrumentation sees the object store's chunked messages. */
+function tracedObjectStore(store: ObjectStore, bucket: string): ObjectStore {
+  const attributes = (operation: string, name: string) => ({ 'messaging.system': 'nats', 'nats.object_store.bucket': bucket, 'nats.object_store.operation': operation, 'nats.object_store.object': name });
+  const inStoreSpan = <T>(operation: string, name: string, fn: () => Promise<T>) => inSpan(`object-store ${operation} ${bucket}`, { kind: SpanKind.CLIENT, attributes: attributes(operation, name) }, fn);
+  const { putBlob, getBlob, delete: remove } = store;
+  return Object.assign(Object.create(store) as ObjectStore, {
+    putBlob: (meta: Parameters<ObjectStore['putBlob']>[0], data: Parameters<ObjectStore['putBlob']>[1], options?: Parameters<ObjectStore['putBlob']>[2]) =>
+      inStoreSpan('put', meta.name, () => putBlob.call(store, meta, data, options)),
+    getBlob: (name: string) => inStoreSpan('get', name, () => getBlob.call(store, name)),
+    delete: (name: string) => inStoreSpan('delete', name, () => remove.call(store, name)),
+  });
 }

@@ -4,6 +4,7 @@ import { ValidationError } from '../errors/app-error';
 import { parseOrThrow } from '../errors/zod-errors';
 import { currentRequestId } from '../logging/request-context';
 import { REQUEST_ID_HEADER } from '../http/request-id-middleware';
+import { injectTraceContext } from '../tracing/trace-context';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -25,10 +26,14 @@ export function parseMessage<S extends z.ZodType>(schema: S, data: Uint8Array, w
   return parseOrThrow(schema, raw, what);
 }
 
-/** Headers carrying the current request id, so one id follows a request through every service's logs. */
+/**
+ * Headers carrying the current request id, so one id follows a request through every service's logs, and, when
+ * tracing, the current trace context (W3C `traceparent`/`tracestate`), so the trace follows it too.
+ */
 export function requestIdHeaders(requestId = currentRequestId()): MsgHdrs {
   const headers = natsHeaders();
   if (requestId) headers.set(REQUEST_ID_HEADER, requestId);
+  injectTraceContext(headers);
   return headers;
 }
 

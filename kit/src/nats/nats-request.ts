@@ -2,6 +2,7 @@ import { ErrorCode, NatsError } from 'nats';
 import type { z } from 'zod';
 import { AppError } from '../errors/app-error';
 import type { ServiceMetrics } from '../metrics/metrics';
+import { inSpan, natsAttributes, SpanKind } from '../tracing/trace-context';
 import { NatsNoRespondersError, NatsTimeoutError, NatsUnavailableError } from './nats-errors';
 import type { NatsHandle } from './nats-connection';
 import { decodeJson, encodeJson, requestIdHeaders, type Reply } from './nats-messages';
@@ -19,7 +20,11 @@ export interface NatsRequestOptions<S extends z.ZodType> {
  * Request/reply with a deadline. No responder → 503, timeout → 504, not connected → 503 at once (never a
  * hang); an error reply from the other service comes back as the same AppError (e.g. its 404).
  */
-export async function natsRequest<S extends z.ZodType>(nats: NatsHandle, options: NatsRequestOptions<S>): Promise<z.infer<S>> {
+export function natsRequest<S extends z.ZodType>(nats: NatsHandle, options: NatsRequestOptions<S>): Promise<z.infer<S>> {
+  return inSpan(`send ${options.subject}`, { kind: SpanKind.CLIENT, attributes: natsAttributes(options.subject, 'send') }, () => requestAndRead(nats, options));
+}
+
+async function requestAndRead<S extends z.ZodType>(nats: NatsHandle, options: NatsRequestOptions<S>): Promise<z.infer<S>> {
   const { subject, timeoutMs, metrics } = options;
   const endTimer = metrics?.natsRequestDuration.startTimer();
   const finish = (outcome: string) => endTimer?.({ service: metrics?.service, subject, outcome });

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { toProblemDetails } from '../errors/problem-details';
 import type { Logger } from '../logging/logger';
 import { runWithRequestContext } from '../logging/request-context';
+import { inSpan, natsAttributes, SpanKind } from '../tracing/trace-context';
 import type { NatsHandle } from './nats-connection';
 import { encodeJson, parseMessage, requestIdOf, type Reply } from './nats-messages';
 
@@ -31,7 +32,8 @@ export function serveRequests<S extends z.ZodType>(nats: NatsHandle, options: Se
         return;
       }
       const requestId = requestIdOf(message.headers) ?? 'nats';
-      void runWithRequestContext({ requestId }, async () => {
+      const span = { kind: SpanKind.SERVER, attributes: natsAttributes(subject, 'process'), carrier: message.headers };
+      void runWithRequestContext({ requestId }, () => inSpan(`process ${subject}`, span, async () => {
         let reply: Reply<unknown>;
         try {
           reply = { ok: true, data: await handle(parseMessage(schema, message.data, `${message.subject} message`)) };
@@ -41,7 +43,8 @@ export function serveRequests<S extends z.ZodType>(nats: NatsHandle, options: Se
           reply = { ok: false, error: { status: problem.status, code: problem.type.split(':').pop() ?? 'internal', title: problem.title, detail: problem.detail } };
         }
         message.respond(encodeJson(reply));
-      });
+        if (logger.isLevelEnabled('debug')) logger.debug(`${subject} answered${reply.ok ? '' : ` ${reply.error.status}`}`);
+      }));
     },
   });
   return { stop: () => subscription.drain() };

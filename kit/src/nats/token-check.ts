@@ -22,16 +22,24 @@ export function revocationsOverNats(runtime: ServiceRuntime, feed: RevocationFee
   return list;
 }
 
+/** A token check and the revocations it honours, for a service that also needs them on its own (the gateway's event streams). */
+export interface TokenCheck {
+  requireUser: Koa.Middleware;
+  revocations: RevocationList;
+}
+
 /**
  * The token check every service but auth uses: keys from auth-service's JWKS over NATS, issuer and audience from
  * config, and the revocations `feed` announces.
  */
-export function tokenCheckOverNats(runtime: ServiceRuntime, jwksSubject: string, feed: RevocationFeed): Koa.Middleware {
+export function tokenCheckOverNats(runtime: ServiceRuntime, jwksSubject: string, feed: RevocationFeed): TokenCheck {
   const { config, nats } = runtime;
-  return authMiddleware({
+  const revocations = revocationsOverNats(runtime, feed);
+  const requireUser = authMiddleware({
     keys: createNatsKeyStore(nats, { subject: jwksSubject, timeoutMs: config.NATS_REQUEST_TIMEOUT_MS }),
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
-    revocations: revocationsOverNats(runtime, feed),
+    revocations,
   });
+  return { requireUser, revocations };
 }

@@ -22,7 +22,10 @@ export function toJobView(job: PdfJob): PdfJobView {
   };
 }
 
-/** The caller's job; another user's job is 404, never 403 (its existence is not revealed). */
+/**
+ * The caller's job; another user's job is 404, never 403 (its existence is not revealed), also when both are
+ * members of the project: a job is its requester's alone (request-pdf.ts gives each member their own).
+ */
 export async function findOwnedJob(deps: Pick<PdfUseCaseDeps, 'jobs'>, ownerId: string, jobId: string): Promise<PdfJob> {
   const job = await deps.jobs.find(jobId);
   if (!job || job.ownerId !== ownerId) throw new NotFoundError('No such PDF job');

@@ -11,6 +11,7 @@ import type { PdfJob, PdfJobStatus } from './pdf-job';
 export interface NewJob {
   jobId: string;
   projectId: string;
+  /** The user who asked for the PDF (a member of the project, not necessarily its owner): the job is theirs alone. */
   ownerId: string;
   projectName: string;
   cacheKey: string;
@@ -116,12 +117,12 @@ export interface JobMetrics {
   cacheRequests: LabelledCounter<'result'>;
 }
 
-/** project-service, asked over NATS request/reply. */
+/** project-service, asked over NATS request/reply on behalf of the user asking for the PDF. */
 export interface ProjectSource {
-  /** project.v1.snapshot.get: 404 when the project does not exist or is not the owner's. */
-  fetchSnapshot(projectId: string, ownerId: string): Promise<ProjectSnapshot>;
+  /** project.v1.snapshot.get: 404 when the project does not exist or `userId` is no member of it. */
+  fetchSnapshot(projectId: string, userId: string): Promise<ProjectSnapshot>;
   /** project.v1.version.get: the snapshot's versions without the answers; 404 like the snapshot. */
-  fetchVersion(projectId: string, ownerId: string): Promise<ProjectVersion>;
+  fetchVersion(projectId: string, userId: string): Promise<ProjectVersion>;
 }
 
 /** The work queue the render workers pull from. */

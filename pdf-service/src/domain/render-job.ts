@@ -1,10 +1,10 @@
 import type { ProjectSnapshot } from '@playbook/contract';
-import { AppError } from '@playbook/kit';
+import { AppError, traced } from '@playbook/kit';
 import { snapshotCacheKey } from './cache-key';
 import { buildPlaybookDocument } from './document-model';
 import type { PdfJob } from './pdf-job';
 import { playbookRenderInput } from './playbook-template';
-import type { RenderUseCaseDeps } from './pdf-use-case-deps';
+import { announceProgress, type PdfUseCaseDeps, type RenderUseCaseDeps } from './pdf-use-case-deps';
 
 /** A job that cannot succeed however often it is retried (its project is gone, for instance). */
 export class PermanentJobError extends Error {}
@@ -29,13 +29,14 @@ export async function renderJob(deps: RenderUseCaseDeps, jobId: string, attempt:
       }),
     deps.jobs.markRendering(jobId, attempt),
   ]);
+  await announceProgress(deps, { jobId, projectId: job.projectId, ownerId: job.ownerId, status: 'rendering' });
   const cacheKey = snapshotCacheKey(snapshot);
   let stored = await deps.files.findByKey(cacheKey);
   if (stored) {
     deps.logger.info(`job ${jobId}: reusing the PDF already stored for this content (${stored.pages} pages, ${stored.bytes} bytes)`);
   } else {
     const doc = buildPlaybookDocument(snapshot);
-    const { pdf, pages, durationMs } = await deps.renderer.render(playbookRenderInput(doc));
+    const { pdf, pages, durationMs } = await traced('pdf.render', () => deps.renderer.render(playbookRenderInput(doc)), { 'pdf.job_id': jobId });
     const expiresAt = new Date(Date.now() + deps.retentionMs);
     const storing = performance.now();
     stored = await deps.files.save(cacheKey, pdf, { projectId: job.projectId, ownerId: job.ownerId, pages, expiresAt });
@@ -55,7 +56,7 @@ export async function renderJob(deps: RenderUseCaseDeps, jobId: string, attempt:
 }
 
 /** Records a job as failed for good and announces it. */
-export async function failJob(deps: RenderUseCaseDeps, jobId: string, reason: string): Promise<void> {
+export async function failJob(deps: PdfUseCaseDeps, jobId: string, reason: string): Promise<void> {
   const job = await deps.jobs.markFailed(jobId, reason);
   if (!job) return;
   deps.logger.warn(`job ${jobId} failed: ${reason}`, { jobId, projectId: job.projectId });

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { TooManyRequestsError } from '@playbook/kit';
 import { pdfCacheKey, snapshotCacheKey } from './cache-key';
 import type { PdfJob } from './pdf-job';
-import type { PdfUseCaseDeps } from './pdf-use-case-deps';
+import { failJob } from './render-job';
+import { announceProgress, type PdfUseCaseDeps } from './pdf-use-case-deps';
 
 export interface PdfRequestOutcome {
   job: PdfJob;
@@ -34,29 +35,39 @@ async function claimJobSlot(deps: PdfUseCaseDeps, ownerId: string, jobId: string
   return false;
 }
 
-function cachedOutcome(deps: PdfUseCaseDeps, job: PdfJob): PdfRequestOutcome {
+/**
+ * A stored PDF for the requester. Every member of a project may print it and they share its stored PDFs, but a
+ * job is only ever its requester's (job-access.ts): another member's finished job is copied into one of the
+ * requester's own, done at once and pointing at the same file.
+ */
+async function cachedOutcome(deps: PdfUseCaseDeps, job: PdfJob, requesterId: string, requestId?: string): Promise<PdfRequestOutcome> {
   deps.metrics.cacheRequests.inc({ result: 'hit' });
-  return { job, cached: true };
+  if (job.ownerId === requesterId) return { job, cached: true };
+  const { projectId, projectName, cacheKey, fileId, pages, bytes, expiresAt } = job;
+  const own = await deps.jobs.create({ jobId: randomUUID(), projectId, ownerId: requesterId, projectName, cacheKey, requestId, expiresAt });
+  return { job: await deps.jobs.markDone(own, { fileId: fileId ?? cacheKey, cacheKey, pages: pages ?? 0, bytes: bytes ?? 0, expiresAt }), cached: true };
 }
 
 /**
- * Starts (or finds) the PDF of a project for its owner. The cache key comes from (catalog, template, content
- * version, project): the versions alone are asked for first, so a stored PDF is served without the answers
- * ever being read; otherwise the snapshot comes from project-service, a render in progress is joined, or a
- * job goes to the work queue — 429 when the owner already has `maxJobsPerOwner` jobs in progress, so one user
- * cannot fill the queue everyone shares.
+ * Starts (or finds) the PDF of a project for a member of it, `ownerId` (the job's owner: the requester). The
+ * cache key comes from (catalog, template, content version, project): the versions alone are asked for first,
+ * so a stored PDF is served without the answers ever being read; otherwise the snapshot comes from
+ * project-service, the requester's render in progress is joined, or a job goes to the work queue — 429 when
+ * the requester already has `maxJobsPerOwner` jobs in progress, so one user cannot fill the queue everyone
+ * shares. Another member's render in progress is not joined: the requester's own job finds its PDF stored
+ * when that render is done, or renders it.
  */
 export async function requestPdf(deps: PdfUseCaseDeps, ownerId: string, projectId: string, requestId?: string): Promise<PdfRequestOutcome> {
   const version = await deps.fetchVersion(projectId, ownerId);
   const stored = await deps.jobs.findLatestForKey(pdfCacheKey(projectId, version), ['done']);
-  if (stored && isStored(stored, Date.now())) return cachedOutcome(deps, stored);
+  if (stored && isStored(stored, Date.now())) return cachedOutcome(deps, stored, ownerId, requestId);
   // The snapshot may be newer than the versions just read (a save in between): its own key decides.
   const snapshot = await deps.fetchSnapshot(projectId, ownerId);
   const cacheKey = snapshotCacheKey(snapshot);
   const latest = await deps.jobs.findLatestForKey(cacheKey, ['done', 'queued', 'rendering']);
   const now = Date.now();
-  if (latest && isStored(latest, now)) return cachedOutcome(deps, latest);
-  if (latest && latest.status !== 'done' && now - latest.updatedAt.getTime() < STALE_JOB_MS) return { job: latest, cached: false };
+  if (latest && isStored(latest, now)) return cachedOutcome(deps, latest, ownerId, requestId);
+  if (latest && latest.ownerId === ownerId && latest.status !== 'done' && now - latest.updatedAt.getTime() < STALE_JOB_MS) return { job: latest, cached: false };
   deps.metrics.cacheRequests.inc({ result: 'miss' });
   const jobId = randomUUID();
   if (!(await claimJobSlot(deps, ownerId, jobId))) {
@@ -71,10 +82,13 @@ export async function requestPdf(deps: PdfUseCaseDeps, ownerId: string, projectI
     requestId,
     expiresAt: new Date(now + deps.retentionMs),
   });
+  // Announced before a worker can take it, so `queued` never arrives after `rendering`.
+  await announceProgress(deps, { jobId, projectId, ownerId, status: 'queued' });
   try {
     await deps.enqueue(job.jobId, snapshot);
   } catch (error) {
-    await deps.jobs.markFailed(job.jobId, 'The job could not be queued');
+    // The queue's error is the one to answer with, even when announcing the failure fails too (NATS is down).
+    await failJob(deps, job.jobId, 'The job could not be queued').catch(() => undefined);
     throw error;
   }
   return { job, cached: false };

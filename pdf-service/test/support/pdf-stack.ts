@@ -11,6 +11,7 @@ import { startProjectService } from '../../../project-service/src/main';
 import { assertNoViolations, startNatsServer, type TestNatsServer } from '../../../test/support/nats-server';
 import { createCapturingLogger, testMongoUrl, uniqueDbName } from '../../../test/support/test-env';
 import { createTestTokenIssuer } from '../../../test/support/test-tokens';
+import { serveTestUserDirectory } from '../../../test/support/test-user-directory';
 import { pdfConfigSchema } from '../../src/config';
 import { startPdfService, type PdfServiceHandle } from '../../src/main';
 
@@ -27,6 +28,8 @@ export async function startPdfStack(pdfEnv: Record<string, string> = {}) {
   const quiet = createLogger({ service: 'test', level: 'error' });
   const nats: NatsHandle = await connectNats({ url: natsServer.url, credentials: natsServer.credentials('test-harness'), name: 'pdf-test', logger: quiet });
   const tokens = await createTestTokenIssuer(nats);
+  // Adding project members looks emails up: `<userId>@example.com` is an account, as auth-service would answer.
+  const accounts = await serveTestUserDirectory(nats);
   const projects = await startProjectService(loadConfig(projectConfigSchema, { ...baseEnv, ...natsServer.env('project-service'), MONGO_DB: `${dbName}_projects`, LOG_LEVEL: 'error' }), quiet);
   const logs = createCapturingLogger('pdf-service');
   const pdfEnvFull = { ...baseEnv, ...natsServer.env('pdf-service'), MONGO_DB: dbName, PDF_PAGE_POOL_SIZE: '2', ...pdfEnv };
@@ -72,6 +75,7 @@ export async function startPdfStack(pdfEnv: Record<string, string> = {}) {
       await pdf.stop();
       await projects.stop();
       tokens.stop();
+      await accounts.stop();
       await nats.drain();
       const violations = natsServer.violations();
       await natsServer.destroy();

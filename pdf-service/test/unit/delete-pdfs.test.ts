@@ -35,6 +35,17 @@ describe('deleting PDFs (domain, with fakes)', () => {
     expect(fake.jobs.size).toBe(1);
   });
 
+  it('keeps a deleted user’s PDF of a shared project while another member’s job points at it', async () => {
+    const fake = fakePdfDeps();
+    await store(fake, 'k1', 'p1', 'ana', new Date(Date.now() + DAY_MS));
+    await store(fake, 'k2', 'p2', 'ana', new Date(Date.now() + DAY_MS));
+    fake.addJob({ cacheKey: 'k1', status: 'done', fileId: 'k1' });
+    const bens = fake.addJob({ cacheKey: 'k1', ownerId: 'ben', status: 'done', fileId: 'k1' });
+    expect(await deletePdfsOf(fake.deps, { ownerId: 'ana' })).toBe(1);
+    expect([...fake.files.keys()]).toEqual(['k1']);
+    expect([...fake.jobs.values()]).toEqual([bens]);
+  });
+
   it('expires jobs and PDFs past retention but keeps a PDF a newer, unexpired job still shares', async () => {
     const fake = fakePdfDeps();
     const now = new Date();

@@ -57,9 +57,11 @@ export function fakePdfDeps() {
   const failures = { enqueue: false };
   const captured = createCapturingLogger('fake');
   let nextJob = 1;
-  const owned = (projectId: string, ownerId: string) => {
+  /** Members of each project besides its owner: they may print it too. */
+  const members = new Map<string, string[]>();
+  const owned = (projectId: string, userId: string) => {
     const snapshot = projects.get(projectId);
-    if (!snapshot || snapshot.project.ownerId !== ownerId) throw new NotFoundError('Project not found');
+    if (!snapshot || (snapshot.project.ownerId !== userId && !members.get(projectId)?.includes(userId))) throw new NotFoundError('Project not found');
     return structuredClone(snapshot);
   };
   const copy = (job: PdfJob | undefined) => (job ? { ...job } : undefined);
@@ -179,5 +181,5 @@ export function fakePdfDeps() {
     return job;
   };
 
-  return { deps, jobs, slots, files, projects, queued, announced, renders, counted, calls, failures, logs: captured.text, addJob };
+  return { deps, jobs, slots, files, projects, members, queued, announced, renders, counted, calls, failures, logs: captured.text, addJob };
 }

@@ -9,7 +9,7 @@ function withQueuedJob() {
 }
 
 describe('renderJob (domain, with fakes)', () => {
-  it('renders the project, stores the PDF under its cache key, marks the job done and announces it', async () => {
+  it('renders the project, stores the PDF under its cache key, marks the job done and announces it rendering, then done', async () => {
     const { fake, job } = withQueuedJob();
     const result = await renderJob(fake.deps, job.jobId, 1);
     expect(result).toMatchObject({ outcome: 'done', job: { status: 'done', pages: 12, fileId: job.cacheKey } });
@@ -17,8 +17,20 @@ describe('renderJob (domain, with fakes)', () => {
     expect(fake.renders[0]?.html).toContain('goal at v1');
     expect(fake.files.get(job.cacheKey)).toMatchObject({ projectId: 'p1', ownerId: 'ana', pages: 12 });
     expect(fake.jobs.get(job.jobId)?.status).toBe('done');
-    expect(fake.announced).toEqual([{ jobId: job.jobId, projectId: 'p1', ownerId: 'ana', status: 'done' }]);
+    expect(fake.announced).toEqual([
+      { jobId: job.jobId, projectId: 'p1', ownerId: 'ana', status: 'rendering' },
+      { jobId: job.jobId, projectId: 'p1', ownerId: 'ana', status: 'done' },
+    ]);
     expect(fake.counted).toEqual(['jobs done']);
+  });
+
+  it('renders on when its progress cannot be announced, and still announces it done', async () => {
+    const { fake, job } = withQueuedJob();
+    const publish = fake.deps.publishJobUpdated;
+    fake.deps.publishJobUpdated = async (event) => (event.status === 'rendering' ? Promise.reject(new Error('NATS timeout')) : publish(event));
+    expect(await renderJob(fake.deps, job.jobId, 1)).toMatchObject({ outcome: 'done' });
+    expect(fake.announced.map((event) => event.status)).toEqual(['done']);
+    expect(fake.logs()).toContain('could not announce it rendering: NATS timeout');
   });
 
   it('renders the snapshot the job was started with, without asking project-service again', async () => {
@@ -44,7 +56,7 @@ describe('renderJob (domain, with fakes)', () => {
     expect(await renderJob(fake.deps, job.jobId, 2)).toEqual({ outcome: 'skipped', reason: 'the job is already done' });
     expect(await renderJob(fake.deps, 'gone', 1)).toEqual({ outcome: 'skipped', reason: 'the job no longer exists' });
     expect(fake.renders).toHaveLength(1);
-    expect(fake.announced).toHaveLength(1);
+    expect(fake.announced.map((event) => event.status)).toEqual(['rendering', 'done']);
   });
 
   it('fails for good (no retry) when the project is gone, and retries other failures', async () => {
@@ -79,6 +91,6 @@ describe('failJob (domain, with fakes)', () => {
     await renderJob(fake.deps, job.jobId, 1);
     await failJob(fake.deps, job.jobId, 'late failure');
     expect(fake.jobs.get(job.jobId)?.status).toBe('done');
-    expect(fake.announced.map((event) => event.status)).toEqual(['done']);
+    expect(fake.announced.map((event) => event.status)).toEqual(['rendering', 'done']);
   });
 });

@@ -15,6 +15,7 @@ describe('requestPdf (domain, with fakes)', () => {
     expect(job.expiresAt.getTime()).toBeGreaterThanOrEqual(before + 7 * DAY_MS); // kept PDF_RETENTION_DAYS
     expect(job.expiresAt.getTime()).toBeLessThanOrEqual(after + 7 * DAY_MS);
     expect(fake.queued).toEqual([job.jobId]);
+    expect(fake.announced).toEqual([{ jobId: job.jobId, projectId: 'p1', ownerId: 'ana', status: 'queued' }]);
     expect(fake.counted).toEqual(['cache miss']);
   });
 
@@ -25,6 +26,7 @@ describe('requestPdf (domain, with fakes)', () => {
     expect(outcome).toEqual({ job: stored, cached: true });
     expect(fake.calls).toEqual({ fetchVersion: 1, fetchSnapshot: 0 });
     expect(fake.queued).toEqual([]);
+    expect(fake.announced).toEqual([]);
     expect(fake.counted).toEqual(['cache hit']);
   });
 
@@ -43,6 +45,29 @@ describe('requestPdf (domain, with fakes)', () => {
     fake.deps.fetchVersion = async () => ({ catalogVersion: 'catalog-1', contentVersion: 1 }); // read before the save
     fake.projects.set('p1', snapshotOf(2));
     expect(await requestPdf(fake.deps, 'ana', 'p1')).toEqual({ job: rendered, cached: true });
+  });
+
+  it('gives a member another member’s stored PDF as a job of their own, done at once with the same file', async () => {
+    const fake = fakePdfDeps();
+    fake.members.set('p1', ['ben']);
+    const stored = fake.addJob({ cacheKey: snapshotCacheKey(snapshotOf(1)), status: 'done', fileId: 'f1', pages: 3, bytes: 900 });
+    const { job, cached } = await requestPdf(fake.deps, 'ben', 'p1', 'req-ben');
+    expect(cached).toBe(true);
+    expect(job.jobId).not.toBe(stored.jobId);
+    expect(job).toMatchObject({ ownerId: 'ben', status: 'done', fileId: 'f1', pages: 3, bytes: 900, cacheKey: stored.cacheKey, expiresAt: stored.expiresAt });
+    expect(fake.jobs.get(stored.jobId)?.ownerId).toBe('ana');
+    expect(fake.queued).toEqual([]);
+    await expect(requestPdf(fake.deps, 'stranger', 'p1')).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('starts a member’s own job rather than joining another member’s render in progress', async () => {
+    const fake = fakePdfDeps();
+    fake.members.set('p1', ['ben']);
+    const running = fake.addJob({ cacheKey: snapshotCacheKey(snapshotOf(1)), status: 'rendering' }, 2 * MINUTE_MS);
+    const { job } = await requestPdf(fake.deps, 'ben', 'p1');
+    expect(job.jobId).not.toBe(running.jobId);
+    expect(job).toMatchObject({ ownerId: 'ben', status: 'queued' });
+    expect(fake.queued).toEqual([job.jobId]);
   });
 
   it('joins a render already in progress for the same content instead of starting another', async () => {
@@ -73,6 +98,7 @@ describe('requestPdf (domain, with fakes)', () => {
     await expect(requestPdf(fake.deps, 'ana', 'p1')).rejects.toThrow('no JetStream');
     const [job] = fake.jobs.values();
     expect(job).toMatchObject({ status: 'failed', error: 'The job could not be queued' });
+    expect(fake.announced.map((event) => event.status)).toEqual(['queued', 'failed']);
     fake.failures.enqueue = false;
     expect((await requestPdf(fake.deps, 'ana', 'p1')).job.jobId).not.toBe(job!.jobId);
   });

@@ -1,8 +1,8 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import type { Project } from '../domain/ports';
 
-/** A project as stored: the domain's fields, keyed by an ObjectId. */
-export type ProjectDocument = Omit<Project, 'id'> & { _id: Types.ObjectId };
+/** A project as stored: the domain's fields, keyed by an ObjectId; no `members` before members existed. */
+export type ProjectDocument = Omit<Project, 'id' | 'members'> & { _id: Types.ObjectId; members?: Project['members'] };
 
 const projectSchema = new Schema<ProjectDocument>(
   {
@@ -12,6 +12,11 @@ const projectSchema = new Schema<ProjectDocument>(
     contentVersion: { type: Number, required: true, default: 0 },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
+    // The members besides the owner; a project stored before members existed has none (owner only).
+    members: {
+      type: [{ _id: false, userId: { type: String, required: true }, role: { type: String, required: true, enum: ['editor', 'viewer'] }, email: { type: String }, addedAt: { type: Date, required: true } }],
+      default: undefined,
+    },
   },
   { versionKey: false },
 );
@@ -26,11 +31,14 @@ export function projectModel(connection: Connection): Model<ProjectDocument> {
 export interface ListedProject {
   id: Types.ObjectId;
   createdAt: Date;
+  /** A project shared with the user as a member, not their own: not counted against the projects they may keep. */
+  shared?: boolean;
 }
 
 /**
- * One owner's projects, keyed by the owner's id. The embedded database reads a whole collection for any
- * filter but `_id`, so the list finds an owner's projects here rather than by `ownerId`.
+ * One user's list: the projects they own and those shared with them as a member, keyed by the user's id. The
+ * embedded database reads a whole collection for any filter but `_id`, so the list finds a user's projects
+ * here rather than by `ownerId` or by member.
  */
 export interface OwnerProjectsDocument {
   _id: string;
@@ -42,7 +50,7 @@ export interface OwnerProjectsDocument {
 const ownerProjectsSchema = new Schema<OwnerProjectsDocument>(
   {
     _id: String,
-    projects: [{ _id: false, id: { type: Schema.Types.ObjectId, required: true }, createdAt: { type: Date, required: true } }],
+    projects: [{ _id: false, id: { type: Schema.Types.ObjectId, required: true }, createdAt: { type: Date, required: true }, shared: { type: Boolean } }],
     deletedAt: { type: Date },
   },
   { versionKey: false },

@@ -1,3 +1,6 @@
+import type { ProjectMembershipChangedEvent } from '@playbook/contract';
+import type { ProjectMember } from './project-roles';
+
 /*
  * What the project use cases need from the outside, as plain types: data/ implements the repositories over
  * mongoose, messaging/ the events over NATS, and the composition root wires them.
@@ -12,6 +15,8 @@ export interface Project {
   contentVersion: number;
   createdAt: Date;
   updatedAt: Date;
+  /** The members besides the owner (project-roles.ts); none for a project stored before members existed. */
+  members: ProjectMember[];
 }
 
 /** Where a page of the newest-first list ended. */
@@ -45,20 +50,35 @@ export interface ProjectLock {
   startedAt: Date;
 }
 
-/** Projects; lookups by id also check the owner, and a malformed id is simply not found. */
+/**
+ * Projects, and each user's list of the projects they may see (owned, or shared with them as a member). A
+ * malformed id is simply not found.
+ */
 export interface ProjectRepository {
   /** Adds the project to its owner's list too; the caller holds the owner's lock. */
   create(input: { ownerId: string; name: string; description: string; now: Date }): Promise<Project>;
-  findOwned(id: string, ownerId: string): Promise<Project | undefined>;
-  /** Newest first by (createdAt, id), strictly after `after`: stable while new projects are created. */
-  listOwned(ownerId: string, limit: number, after?: ListPosition): Promise<Project[]>;
+  /** The project by id, whoever it belongs to: the use cases check the caller's role (project-roles.ts). */
+  find(id: string): Promise<Project | undefined>;
+  /** The projects on the user's list that they own or are a member of, newest first by (createdAt, id), strictly after `after`: stable while new projects are created. */
+  listFor(userId: string, limit: number, after?: ListPosition): Promise<Project[]>;
   /** Changes name/description and sets the content version the change makes. */
   update(id: string, changes: { name?: string; description?: string }, contentVersion: number, now: Date): Promise<Project | undefined>;
   /** Records the content version a save of answers made (or one found ahead of the project after a crash). */
   setContentVersion(id: string, contentVersion: number, now: Date): Promise<Project | undefined>;
+  /** Stores who owns the project and its other members (without touching its content version); the caller holds the project's lock. */
+  setMembership(id: string, membership: { ownerId: string; members: ProjectMember[] }): Promise<void>;
   /** Removes the project and its place in the owner's list; the caller holds the owner's lock. */
   delete(project: Pick<Project, 'id' | 'ownerId'>): Promise<void>;
-  /** How many projects the owner's list holds, and whether the owner's account was deleted. */
+  /**
+   * Puts the project on the user's list (no-op when it is there), or updates whether it is there as
+   * `shared` (a member's, not counted against the user's own projects); the caller holds the user's lock.
+   */
+  listProject(userId: string, entry: { id: string; createdAt: Date; shared: boolean }): Promise<void>;
+  /** Takes the project off the user's list; the caller holds the user's lock. */
+  unlistProject(userId: string, projectId: string): Promise<void>;
+  /** The ids of every project on the user's list, owned or shared. */
+  listedIds(userId: string): Promise<string[]>;
+  /** How many of the projects on the owner's list are their own, and whether the owner's account was deleted. */
   ownerState(ownerId: string): Promise<{ projects: number; deleted: boolean }>;
   /** Marks the owner's account deleted for good (idempotent); the caller holds the owner's lock. */
   markOwnerDeleted(ownerId: string, at: Date): Promise<void>;
@@ -89,5 +109,13 @@ export interface LockRepository {
 /** What the use cases tell the rest of the system. */
 export interface ProjectEvents {
   projectUpdated(project: Project): Promise<void>;
-  projectDeleted(project: Pick<Project, 'id' | 'ownerId'>): Promise<void>;
+  projectDeleted(project: Pick<Project, 'id' | 'ownerId' | 'members'>): Promise<void>;
+  /** One member's role changed (null: removed); `memberIds` and `ownerId` as they are after the change. */
+  membershipChanged(event: ProjectMembershipChangedEvent): Promise<void>;
+}
+
+/** auth-service's accounts, asked by email (it owns them). */
+export interface UserDirectory {
+  /** The id of the account with this (normalized) email, undefined when there is none. */
+  findUserIdByEmail(email: string): Promise<string | undefined>;
 }

@@ -1,6 +1,6 @@
 import type { PlaybookCatalog } from '@playbook/contract';
 import type { Logger } from '@playbook/kit';
-import type { AnswerRepository, ProjectEvents, LockRepository, ProjectRepository } from './ports';
+import type { AnswerRepository, ProjectEvents, LockRepository, ProjectRepository, UserDirectory } from './ports';
 
 /** Everything the use cases need, passed in by the composition root (tests build their own). */
 export interface ProjectDeps {
@@ -8,9 +8,11 @@ export interface ProjectDeps {
   answers: AnswerRepository;
   /** One lock per project: every change of a project holds it. */
   locks: LockRepository;
-  /** One lock per owner: creating or deleting a project holds it. */
+  /** One lock per user's list of projects: creating or deleting a project, or adding or removing a member, holds it. */
   ownerLocks: LockRepository;
   events: ProjectEvents;
+  /** Who an email belongs to, for adding members. */
+  users: UserDirectory;
   catalog: PlaybookCatalog;
   logger: Logger;
   now: () => Date;

@@ -3,7 +3,9 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { ConflictError } from '@playbook/kit';
 import type { ProjectDeps } from './project-deps';
 import type { LockRepository, Project, ProjectLock } from './ports';
-import { readProject, readProjectState } from './project-state';
+import { projectNotFound } from './project-errors';
+import type { ProjectAction } from './project-roles';
+import { readProject } from './project-state';
 
 /*
  * FerretDB v1 applies neither conditional updates nor $inc atomically between clients (measured: of 40
@@ -30,10 +32,11 @@ export class HalfDoneChange extends Error {
   }
 }
 
-/** Brings the project's version up to its answers' (a save between its two writes may have left it behind). */
-async function levelVersions(deps: ProjectDeps, ownerId: string, projectId: string): Promise<void> {
-  const [{ project }, stored] = await Promise.all([readProjectState(deps, ownerId, projectId), readProject(deps, ownerId, projectId)]);
-  if (stored.contentVersion < project.contentVersion) await deps.projects.setContentVersion(projectId, project.contentVersion, deps.now());
+/** Brings the project's version up to its answers' (a save between its two writes may have left it behind); whoever asks. */
+async function levelVersions(deps: ProjectDeps, projectId: string): Promise<void> {
+  const [stored, answerSet] = await Promise.all([deps.projects.find(projectId), deps.answers.read(projectId)]);
+  if (!stored) throw projectNotFound();
+  if (answerSet && stored.contentVersion < answerSet.version) await deps.projects.setContentVersion(projectId, answerSet.version, deps.now());
 }
 
 /**
@@ -58,11 +61,6 @@ async function claimLock(deps: ProjectDeps, locks: LockRepository, key: string, 
   }
 }
 
-/**
- * Runs a change of the owner's project while holding its lock (waiting a little, recovering abandoned locks;
- * 409 after about two seconds). The change gets the project as it is now, with its current content version;
- * 404 for anything not the owner's.
- */
 /** Renews a held lock every third of the stale limit until the returned function is called: only a dead (or stalled) holder's lock goes stale. */
 function keepRenewed(deps: ProjectDeps, locks: LockRepository, key: string, lock: ProjectLock): () => void {
   const timer = setInterval(() => void locks.renew(key, lock.writeId, deps.now()).catch(() => undefined), Math.max(100, Math.floor(deps.lockStaleMs / 3)));
@@ -70,16 +68,22 @@ function keepRenewed(deps: ProjectDeps, locks: LockRepository, key: string, lock
   return () => clearInterval(timer);
 }
 
-export async function withProjectLock<T>(deps: ProjectDeps, ownerId: string, projectId: string, change: (current: Project) => Promise<T>): Promise<T> {
-  const { id } = await readProject(deps, ownerId, projectId); // 404 before any lock is taken
-  const lock = await claimLock(deps, deps.locks, id, 'project', () => levelVersions(deps, ownerId, id), busyProject);
+/**
+ * Runs a change of a project by `userId` while holding its lock (waiting a little, recovering abandoned locks;
+ * 409 after about two seconds). The change gets the project as it is now, with its current content version
+ * and members; 404 for anyone not a member, 403 for a role that may not do `action`, checked before the lock
+ * is taken and again under it (a role may have changed meanwhile).
+ */
+export async function withProjectLock<T>(deps: ProjectDeps, userId: string, projectId: string, action: ProjectAction, change: (current: Project) => Promise<T>): Promise<T> {
+  const { id } = await readProject(deps, userId, projectId, action);
+  const lock = await claimLock(deps, deps.locks, id, 'project', () => levelVersions(deps, id), busyProject);
   const stopRenewing = keepRenewed(deps, deps.locks, id, lock);
   let keepLock = false;
   try {
-    return await change(await readProject(deps, ownerId, id));
+    return await change(await readProject(deps, userId, id, action));
   } catch (error) {
     if (!(error instanceof HalfDoneChange)) throw error;
-    keepLock = await levelVersions(deps, ownerId, id).then(() => false, () => true);
+    keepLock = await levelVersions(deps, id).then(() => false, () => true);
     throw error.reason;
   } finally {
     stopRenewing();
@@ -88,8 +92,9 @@ export async function withProjectLock<T>(deps: ProjectDeps, ownerId: string, pro
 }
 
 /**
- * Runs a change of the owner's list of projects (a project created or deleted) while holding the owner's lock:
- * the list is one document, and FerretDB could lose one of two concurrent changes to it.
+ * Runs a change of a user's list of projects (a project created or deleted, the user added to or removed from
+ * one) while holding the user's lock: the list is one document, and FerretDB could lose one of two concurrent
+ * changes to it. Taken after a project's lock, never before one.
  */
 export async function withOwnerLock<T>(deps: ProjectDeps, ownerId: string, change: () => Promise<T>): Promise<T> {
   const lock = await claimLock(deps, deps.ownerLocks, ownerId, 'owner', async () => {}, busyOwner);

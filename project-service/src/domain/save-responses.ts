@@ -39,9 +39,9 @@ export function findAnswerProblems(answers: Array<AnswerWrite | undefined>, cata
  * blank value removes the answer. The content version grows by one per save; `ifMatch` (the versions the
  * client last saw) makes a stale save a 412 that writes nothing.
  */
-export async function saveResponses(deps: ProjectDeps, ownerId: string, projectId: string, answers: AnswerWrite[], ifMatch?: number[]): Promise<SaveResult> {
+export async function saveResponses(deps: ProjectDeps, userId: string, projectId: string, answers: AnswerWrite[], ifMatch?: number[]): Promise<SaveResult> {
   const writes = answers.map(({ fieldId, value }) => ({ fieldId, value: value.trim() === '' ? '' : value }));
-  const project = await withProjectLock(deps, ownerId, projectId, async (current) => {
+  const project = await withProjectLock(deps, userId, projectId, 'edit', async (current) => {
     const problems = findAnswerProblems(answers, deps.catalog);
     if (problems.length > 0) throw new ValidationError(`${problems.length} problem(s) in the answers; nothing was saved`, problems);
     checkIfMatch(current, ifMatch);
@@ -55,15 +55,15 @@ export async function saveResponses(deps: ProjectDeps, ownerId: string, projectI
       throw new HalfDoneChange(error);
     }
   });
-  if (!project) throw projectNotFound(); // deleted by the user-deletion handler meanwhile
+  if (!project) throw projectNotFound(); // deleted meanwhile (its owner's account was)
   await deps.events.projectUpdated(project);
   const removed = writes.filter((write) => write.value === '').length;
   return { project, saved: writes.length - removed, removed };
 }
 
-/** The stored answers of the owner's project, in catalog order (answers to fields no longer in the catalog last). */
-export async function readResponses(deps: ProjectDeps, ownerId: string, projectId: string) {
-  const { project, answers } = await readProjectState(deps, ownerId, projectId);
+/** The stored answers of a project the user may `read` (or print), in catalog order (answers to fields no longer in the catalog last). */
+export async function readResponses(deps: ProjectDeps, userId: string, projectId: string, action: 'read' | 'renderPdf' = 'read') {
+  const { project, answers } = await readProjectState(deps, userId, projectId, action);
   const order = new Map(listPlaybookFields(deps.catalog).map(({ field }, index) => [field.id, index]));
   const rank = (fieldId: string) => order.get(fieldId) ?? Number.MAX_SAFE_INTEGER;
   answers.sort((a, b) => rank(a.fieldId) - rank(b.fieldId) || a.fieldId.localeCompare(b.fieldId));

@@ -1,8 +1,10 @@
 import { type ProjectDeletedEvent, type ProjectUpdatedEvent } from '@playbook/contract';
+import { randomUUID } from 'node:crypto';
 import { type Logger } from '@playbook/kit';
 import { publishEvent, type NatsHandle } from '@playbook/kit/nats';
 import type { ProjectEvents } from '../domain/ports';
-import { PROJECT_DELETED_SUBJECT, PROJECT_UPDATED_SUBJECT } from './subjects';
+import { memberIdsOf } from '../domain/project-roles';
+import { PROJECT_DELETED_SUBJECT, PROJECT_MEMBERSHIP_CHANGED_SUBJECT, PROJECT_UPDATED_SUBJECT } from './subjects';
 
 /**
  * Publishes project events to JetStream. The change is already stored when this runs, so a failed
@@ -19,12 +21,20 @@ export function createProjectEventPublisher(nats: NatsHandle, logger: Logger): P
   };
   return {
     projectUpdated: (project) => {
-      const event: ProjectUpdatedEvent = { projectId: project.id, ownerId: project.ownerId, contentVersion: project.contentVersion, updatedAt: project.updatedAt.toISOString() };
+      const event: ProjectUpdatedEvent = {
+        projectId: project.id,
+        ownerId: project.ownerId,
+        memberIds: memberIdsOf(project),
+        contentVersion: project.contentVersion,
+        updatedAt: project.updatedAt.toISOString(),
+      };
       return publish(PROJECT_UPDATED_SUBJECT, event, `project-updated-${project.id}-${project.contentVersion}`);
     },
     projectDeleted: (project) => {
-      const event: ProjectDeletedEvent = { projectId: project.id, ownerId: project.ownerId };
+      const event: ProjectDeletedEvent = { projectId: project.id, ownerId: project.ownerId, memberIds: memberIdsOf(project) };
       return publish(PROJECT_DELETED_SUBJECT, event, `project-deleted-${project.id}`);
     },
+    // Each change is its own event: the same member may be added, removed and added again within the duplicate window.
+    membershipChanged: (event) => publish(PROJECT_MEMBERSHIP_CHANGED_SUBJECT, event, `project-membership-${event.projectId}-${event.userId}-${randomUUID()}`),
   };
 }

@@ -5,15 +5,15 @@ import { readResponses } from '../domain/save-responses';
 import { readContentVersion } from '../domain/project-state';
 import { PROJECT_SNAPSHOT_SUBJECT, PROJECT_VERSION_SUBJECT, SNAPSHOT_QUEUE } from './subjects';
 
-/** Answers `project.v1.snapshot.get`: the project, its answers and versions, or a 404 reply when it is not the owner's. */
+/** Answers `project.v1.snapshot.get`: the project, its answers and versions, for any member (docs/teams.md); a 404 reply for anyone else. */
 export function serveSnapshots(nats: NatsHandle, deps: ProjectDeps): RequestResponder {
   return serveRequests(nats, {
     subject: PROJECT_SNAPSHOT_SUBJECT,
     schema: projectSnapshotRequestSchema,
     queue: SNAPSHOT_QUEUE,
     logger: deps.logger,
-    handle: async ({ projectId, ownerId }): Promise<ProjectSnapshot> => {
-      const { project, answers } = await readResponses(deps, ownerId, projectId);
+    handle: async ({ projectId, userId }): Promise<ProjectSnapshot> => {
+      const { project, answers } = await readResponses(deps, userId, projectId, 'renderPdf');
       return {
         project: {
           id: project.id,
@@ -38,8 +38,8 @@ export function serveVersions(nats: NatsHandle, deps: ProjectDeps): RequestRespo
     schema: projectSnapshotRequestSchema,
     queue: SNAPSHOT_QUEUE,
     logger: deps.logger,
-    handle: async ({ projectId, ownerId }): Promise<ProjectVersion> => ({
-      contentVersion: await readContentVersion(deps, ownerId, projectId),
+    handle: async ({ projectId, userId }): Promise<ProjectVersion> => ({
+      contentVersion: await readContentVersion(deps, userId, projectId),
       catalogVersion: deps.catalog.version,
     }),
   });

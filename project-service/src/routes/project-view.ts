@@ -1,6 +1,7 @@
 import type { ProjectResponse } from '@playbook/contract';
 import type Koa from 'koa';
 import type { Project } from '../domain/ports';
+import { roleOf } from '../domain/project-roles';
 import type { ProjectDeps } from '../domain/project-deps';
 
 /** What the signed-in routes get: the use cases' deps and the guard that verifies the bearer token. */
@@ -10,8 +11,8 @@ export interface ProjectRoutesDeps {
   requireUser: Koa.Middleware;
 }
 
-/** The public shape of a project (no owner id, no internal bookkeeping). */
-export function toProjectResponse(project: Project): ProjectResponse {
+/** The public shape of a project as `userId`, a member, sees it: with their role (no owner id, no members, no internal bookkeeping). */
+export function toProjectResponse(project: Project, userId: string): ProjectResponse {
   const { id, name, description, contentVersion, createdAt, updatedAt } = project;
-  return { id, name, description, contentVersion, createdAt: createdAt.toISOString(), updatedAt: updatedAt.toISOString() };
+  return { id, name, description, contentVersion, createdAt: createdAt.toISOString(), updatedAt: updatedAt.toISOString(), role: roleOf(project, userId) ?? 'viewer' };
 }

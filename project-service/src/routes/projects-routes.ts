@@ -19,7 +19,7 @@ export function projectsRoutes({ deps, requireUser }: ProjectRoutesDeps): Router
   router.get('/api/projects', requireUser, async (ctx) => {
     const query = parseOrThrow(listProjectsQuerySchema, ctx.query, 'query');
     const page = await listProjects(deps, userOf(ctx).id, query);
-    ctx.body = { items: page.items.map(toProjectResponse), nextCursor: page.nextCursor };
+    ctx.body = { items: page.items.map((project) => toProjectResponse(project, userOf(ctx).id)), nextCursor: page.nextCursor };
   });
 
   router.post('/api/projects', requireUser, async (ctx) => {
@@ -27,14 +27,14 @@ export function projectsRoutes({ deps, requireUser }: ProjectRoutesDeps): Router
     const project = await createProject(deps, userOf(ctx).id, body);
     ctx.status = 201;
     ctx.set('Location', `/api/projects/${project.id}`);
-    ctx.body = toProjectResponse(project);
+    ctx.body = toProjectResponse(project, userOf(ctx).id);
   });
 
   router.get('/api/projects/:id', requireUser, async (ctx) => {
     const { id } = parseOrThrow(projectIdParamsSchema, ctx.params, 'path');
     const project = await getProject(deps, userOf(ctx).id, id);
     ctx.set('ETag', contentVersionEtag(project.contentVersion));
-    ctx.body = toProjectResponse(project);
+    ctx.body = toProjectResponse(project, userOf(ctx).id);
   });
 
   router.patch('/api/projects/:id', requireUser, async (ctx) => {
@@ -43,7 +43,7 @@ export function projectsRoutes({ deps, requireUser }: ProjectRoutesDeps): Router
     const changes = parseOrThrow(updateProjectBodySchema, ctx.request.body);
     const project = await updateProject(deps, userOf(ctx).id, id, changes, ifMatch);
     ctx.set('ETag', contentVersionEtag(project.contentVersion));
-    ctx.body = toProjectResponse(project);
+    ctx.body = toProjectResponse(project, userOf(ctx).id);
   });
 
   router.delete('/api/projects/:id', requireUser, async (ctx) => {

@@ -55,7 +55,7 @@ export function responsesRoutes({ deps, requireUser }: ProjectRoutesDeps): Route
     const { responses } = parsePutBody(ctx.request.body, deps.catalog);
     const result = await saveResponses(deps, userOf(ctx).id, id, responses, ifMatch);
     ctx.set('ETag', contentVersionEtag(result.project.contentVersion));
-    ctx.body = { project: toProjectResponse(result.project), saved: result.saved, removed: result.removed };
+    ctx.body = { project: toProjectResponse(result.project, userOf(ctx).id), saved: result.saved, removed: result.removed };
   });
 
   return router;

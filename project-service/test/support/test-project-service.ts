@@ -3,6 +3,7 @@ import { connectNats, type NatsHandle } from '@playbook/kit/nats';
 import { assertNoViolations, startNatsServer, type TestNats, type TestNatsServer } from '../../../test/support/nats-server';
 import { createCapturingLogger, testMongoUrl, uniqueDbName } from '../../../test/support/test-env';
 import { createTestTokenIssuer } from '../../../test/support/test-tokens';
+import { serveTestUserDirectory } from '../../../test/support/test-user-directory';
 import { projectConfigSchema, type ProjectConfig } from '../../src/config';
 import { startProjectService } from '../../src/main';
 
@@ -62,6 +63,8 @@ export async function startTestProjectService(options: StartTestProjectServiceOp
   // The test's own connection: issues tokens, publishes and listens to events, sends snapshot requests.
   const nats: NatsHandle = await connectNats({ url: natsServer.url, credentials: natsServer.credentials('test-harness'), name: 'project-service-test', logger: createCapturingLogger('test').logger });
   const tokens = await createTestTokenIssuer(nats);
+  // Every `<userId>@example.com` is an account, unless forgotten (auth-service answers this in the stack).
+  const accounts = await serveTestUserDirectory(nats, (userId) => !userId.startsWith('unregistered'));
   return {
     url: service.url,
     config,
@@ -71,8 +74,11 @@ export async function startTestProjectService(options: StartTestProjectServiceOp
     /** A client signed in as `userId` (a fresh token each call). */
     as: (userId: string) => apiClient(service.url, tokens.tokenFor(userId)),
     anonymous: () => apiClient(service.url),
+    /** Makes `<userId>@example.com` unknown to the email lookups, as a deleted account is. */
+    forgetAccount: (userId: string) => accounts.forget(userId),
     async stop() {
       tokens.stop();
+      await accounts.stop();
       await service.stop();
       await nats.drain();
       const violations = ownNats?.violations() ?? [];

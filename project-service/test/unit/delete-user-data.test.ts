@@ -13,7 +13,7 @@ describe('deleteUserData (domain, with fakes)', () => {
     fake.locks.set(a2.id, { writeId: 'left-over', startedAt: fake.deps.now() });
     fake.events.length = 0;
 
-    expect(await deleteUserData(fake.deps, 'ana')).toEqual({ projects: 2, answerSets: 1 });
+    expect(await deleteUserData(fake.deps, 'ana')).toEqual({ projects: 2, answerSets: 1, memberships: 0 });
     expect([...fake.projects.keys()]).toEqual([bob.id]);
     expect([...fake.answerSets.keys()]).toEqual([bob.id]);
     expect(fake.locks.size).toBe(0);
@@ -24,7 +24,7 @@ describe('deleteUserData (domain, with fakes)', () => {
     const fake = fakeProjectDeps();
     await createProject(fake.deps, 'ana', { name: 'A1' });
     await deleteUserData(fake.deps, 'ana');
-    expect(await deleteUserData(fake.deps, 'ana')).toEqual({ projects: 0, answerSets: 0 });
+    expect(await deleteUserData(fake.deps, 'ana')).toEqual({ projects: 0, answerSets: 0, memberships: 0 });
   });
 
   it('finds the projects again after a run that failed half-way (answers go first)', async () => {
@@ -37,7 +37,7 @@ describe('deleteUserData (domain, with fakes)', () => {
     };
     await expect(deleteUserData(fake.deps, 'ana')).rejects.toThrow('database unavailable');
     fake.deps.projects.deleteOwnedBy = deleteOwnedBy;
-    expect(await deleteUserData(fake.deps, 'ana')).toEqual({ projects: 1, answerSets: 0 });
+    expect(await deleteUserData(fake.deps, 'ana')).toEqual({ projects: 1, answerSets: 0, memberships: 0 });
     expect(fake.projects.size).toBe(0);
   });
 

@@ -1,4 +1,5 @@
 import { playbookCatalog } from '../../src/domain/playbook-catalog';
+import { roleOf } from '../../src/domain/project-roles';
 import type { ProjectDeps } from '../../src/domain/project-deps';
 import type { AnswerSet, ListPosition, LockRepository, Project, ProjectLock } from '../../src/domain/ports';
 import { createCapturingLogger } from '../../../test/support/test-env';
@@ -21,7 +22,12 @@ export function fakeProjectDeps() {
   const deletedOwners = new Set<string>();
   const events: string[] = [];
   const captured = createCapturingLogger('fake');
-  const copy = (project: Project | undefined) => (project ? { ...project } : undefined);
+  const copy = (project: Project | undefined) => (project ? { ...project, members: project.members.map((member) => ({ ...member })) } : undefined);
+  /** Each user's list: project id → shared (a member's, not their own). */
+  const lists = new Map<string, Map<string, boolean>>();
+  const listOf = (userId: string) => lists.get(userId) ?? lists.set(userId, new Map()).get(userId)!;
+  /** Account id of each email, for adding members: `<id>@example.com`, unless deleted. */
+  const accounts = new Set<string>();
   const change = (id: string, fields: Partial<Project>) => {
     const project = projects.get(id);
     if (project) Object.assign(project, fields);
@@ -31,26 +37,36 @@ export function fakeProjectDeps() {
   const deps: ProjectDeps = {
     projects: {
       create: async ({ ownerId, name, description, now }) => {
-        const project = { id: (nextId++).toString(16).padStart(24, '0'), ownerId, name, description, contentVersion: 0, createdAt: now, updatedAt: now };
+        const project: Project = { id: (nextId++).toString(16).padStart(24, '0'), ownerId, name, description, contentVersion: 0, createdAt: now, updatedAt: now, members: [] };
         projects.set(project.id, project);
-        return { ...project };
+        listOf(ownerId).set(project.id, false);
+        return copy(project)!;
       },
-      findOwned: async (id, ownerId) => (projects.get(id)?.ownerId === ownerId ? copy(projects.get(id)) : undefined),
-      listOwned: async (ownerId, limit, after) =>
-        [...projects.values()]
-          .filter((project) => project.ownerId === ownerId && (!after || newestFirst(project, after) > 0))
+      find: async (id) => copy(projects.get(id)),
+      listFor: async (userId, limit, after) =>
+        [...listOf(userId).keys()]
+          .map((id) => projects.get(id))
+          .filter((project): project is Project => project !== undefined && roleOf(project, userId) !== undefined && (!after || newestFirst(project, after) > 0))
           .sort(newestFirst)
           .slice(0, limit)
-          .map((project) => ({ ...project })),
+          .map((project) => copy(project)!),
       update: async (id, changes, contentVersion, now) => change(id, { ...changes, contentVersion, updatedAt: now }),
       setContentVersion: async (id, contentVersion, now) => change(id, { contentVersion, updatedAt: now }),
-      delete: async ({ id }) => void projects.delete(id),
-      ownerState: async (ownerId) => ({ projects: [...projects.values()].filter((project) => project.ownerId === ownerId).length, deleted: deletedOwners.has(ownerId) }),
+      setMembership: async (id, { ownerId, members }) => void change(id, { ownerId, members: members.map((member) => ({ ...member })) }),
+      delete: async ({ id, ownerId }) => {
+        projects.delete(id);
+        listOf(ownerId).delete(id);
+      },
+      listProject: async (userId, { id, shared }) => void listOf(userId).set(id, shared),
+      unlistProject: async (userId, projectId) => void listOf(userId).delete(projectId),
+      listedIds: async (userId) => [...listOf(userId).keys()],
+      ownerState: async (ownerId) => ({ projects: [...listOf(ownerId).values()].filter((shared) => !shared).length, deleted: deletedOwners.has(ownerId) }),
       markOwnerDeleted: async (ownerId) => void deletedOwners.add(ownerId),
       listIdsOwnedBy: async (ownerId) => [...projects.values()].filter((project) => project.ownerId === ownerId).map((project) => project.id),
       deleteOwnedBy: async (ownerId) => {
         const owned = [...projects.values()].filter((project) => project.ownerId === ownerId);
         for (const project of owned) projects.delete(project.id);
+        listOf(ownerId).clear();
         return owned.length;
       },
     },
@@ -74,6 +90,13 @@ export function fakeProjectDeps() {
     events: {
       projectUpdated: async (project) => void events.push(`updated ${project.id} v${project.contentVersion}`),
       projectDeleted: async (project) => void events.push(`deleted ${project.id}`),
+      membershipChanged: async ({ projectId, userId, role }) => void events.push(`member ${projectId} ${userId} ${role ?? 'removed'}`),
+    },
+    users: {
+      findUserIdByEmail: async (email) => {
+        const id = email.replace(/@example\.com$/, '');
+        return accounts.has(id) ? id : undefined;
+      },
     },
     catalog: playbookCatalog,
     logger: captured.logger,
@@ -82,7 +105,7 @@ export function fakeProjectDeps() {
     maxProjectsPerOwner: 200,
   };
 
-  return { deps, projects, answerSets, locks, ownerLocks, events, logs: captured.text, advance: (ms: number) => (clock += ms) };
+  return { deps, projects, answerSets, locks, ownerLocks, events, lists, accounts, logs: captured.text, advance: (ms: number) => (clock += ms) };
 }
 
 function fakeLocks(held: Map<string, ProjectLock>): LockRepository {

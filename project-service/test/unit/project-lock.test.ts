@@ -17,7 +17,7 @@ describe('withProjectLock (domain, with fakes)', () => {
   it('runs the change on the project as it is now and frees the lock afterwards', async () => {
     const { fake, id } = await withOneProject();
     fake.projects.get(id)!.name = 'renamed meanwhile';
-    const seen = await withProjectLock(fake.deps, 'ana', id, async (current) => {
+    const seen = await withProjectLock(fake.deps, 'ana', id, 'edit', async (current) => {
       expect(fake.locks.has(id)).toBe(true);
       return current.name;
     });
@@ -28,13 +28,13 @@ describe('withProjectLock (domain, with fakes)', () => {
   it('answers 404 for someone else\'s project without taking its lock', async () => {
     const { fake, id } = await withOneProject();
     const claim = jest.spyOn(fake.deps.locks, 'claim');
-    await expect(withProjectLock(fake.deps, 'bob', id, async () => 'changed')).rejects.toMatchObject({ status: 404 });
+    await expect(withProjectLock(fake.deps, 'bob', id, 'edit', async () => 'changed')).rejects.toMatchObject({ status: 404 });
     expect(claim).not.toHaveBeenCalled();
   });
 
   it('frees the lock when the change fails, and passes the failure on', async () => {
     const { fake, id } = await withOneProject();
-    await expect(withProjectLock(fake.deps, 'ana', id, async () => Promise.reject(new Error('refused')))).rejects.toThrow('refused');
+    await expect(withProjectLock(fake.deps, 'ana', id, 'edit', async () => Promise.reject(new Error('refused')))).rejects.toThrow('refused');
     expect(fake.locks.size).toBe(0);
   });
 
@@ -47,7 +47,7 @@ describe('withProjectLock (domain, with fakes)', () => {
       fake.locks.delete(id); // the other change finishes while this one waits
       return held;
     };
-    await expect(withProjectLock(fake.deps, 'ana', id, async () => 'ran')).resolves.toBe('ran');
+    await expect(withProjectLock(fake.deps, 'ana', id, 'edit', async () => 'ran')).resolves.toBe('ran');
     expect(mockWaits).toEqual([50]);
     expect(fake.logs()).not.toContain('abandoned');
   });
@@ -56,7 +56,7 @@ describe('withProjectLock (domain, with fakes)', () => {
     const { fake, id } = await withOneProject();
     fake.locks.set(id, { writeId: 'busy-writer', startedAt: fake.deps.now() });
     const change = jest.fn();
-    await expect(withProjectLock(fake.deps, 'ana', id, change)).rejects.toMatchObject({ status: 409 });
+    await expect(withProjectLock(fake.deps, 'ana', id, 'edit', change)).rejects.toMatchObject({ status: 409 });
     expect(change).not.toHaveBeenCalled();
     expect(mockWaits.reduce((sum, ms) => sum + ms, 0)).toBe(fake.deps.lockStaleMs + 1000);
     expect(fake.locks.get(id)?.writeId).toBe('busy-writer');
@@ -67,7 +67,7 @@ describe('withProjectLock (domain, with fakes)', () => {
     fake.answerSets.set(id, { answers: [], version: 4 }); // the dead writer stored answers at version 4, not the project's
     fake.locks.set(id, { writeId: 'dead-writer', startedAt: fake.deps.now() });
     fake.advance(15_000);
-    const version = await withProjectLock(fake.deps, 'ana', id, async (current) => current.contentVersion);
+    const version = await withProjectLock(fake.deps, 'ana', id, 'edit', async (current) => current.contentVersion);
     expect(version).toBe(4);
     expect(fake.logs()).toContain(`freeing the abandoned lock dead-writer of project ${id}`);
   });
@@ -81,7 +81,7 @@ describe('withProjectLock (domain, with fakes)', () => {
       fake.advance(10); // 14 990 ms old at the first look, 15 000 (stale) at the second
       return held;
     });
-    await withProjectLock(fake.deps, 'ana', id, async () => undefined);
+    await withProjectLock(fake.deps, 'ana', id, 'edit', async () => undefined);
     expect(find).toHaveBeenCalledTimes(2);
   });
 
@@ -91,7 +91,7 @@ describe('withProjectLock (domain, with fakes)', () => {
       fake.answerSets.set(id, { answers: [], version: 1 });
       throw new HalfDoneChange(new Error('connection reset'));
     };
-    await expect(withProjectLock(fake.deps, 'ana', id, change)).rejects.toThrow('connection reset');
+    await expect(withProjectLock(fake.deps, 'ana', id, 'edit', change)).rejects.toThrow('connection reset');
     expect(fake.projects.get(id)?.contentVersion).toBe(1);
     expect(fake.locks.size).toBe(0);
   });
@@ -103,7 +103,7 @@ describe('withProjectLock (domain, with fakes)', () => {
       fake.deps.projects.setContentVersion = async () => Promise.reject(new Error('database unavailable'));
       throw new HalfDoneChange(new Error('database unavailable'));
     };
-    await expect(withProjectLock(fake.deps, 'ana', id, change)).rejects.toThrow('database unavailable');
+    await expect(withProjectLock(fake.deps, 'ana', id, 'edit', change)).rejects.toThrow('database unavailable');
     expect(fake.locks.size).toBe(1);
   });
 });

@@ -9,7 +9,7 @@ const GOAL = 'empathize.research_plan.goal';
 /** In-memory stand-ins for data/ (the methods the use cases call), with a switch to fail the version write. */
 function fakeDeps() {
   let clock = Date.parse('2026-12-01T10:00:00Z');
-  const project: Project = { id: 'p1', ownerId: 'ana', name: 'P', description: '', contentVersion: 0, createdAt: new Date(clock), updatedAt: new Date(clock) };
+  const project: Project = { id: 'p1', ownerId: 'ana', name: 'P', description: '', contentVersion: 0, createdAt: new Date(clock), updatedAt: new Date(clock), members: [] };
   const answerSet: AnswerSet = { answers: [], version: 0 };
   const locks = new Map<string, ProjectLock>();
   const published: number[] = [];
@@ -17,7 +17,7 @@ function fakeDeps() {
   const captured = createCapturingLogger('fake');
   const deps = {
     projects: {
-      findOwned: async (id: string, ownerId: string) => (id === project.id && ownerId === project.ownerId ? { ...project } : undefined),
+      find: async (id: string) => (id === project.id ? { ...project } : undefined),
       setContentVersion: async (_id: string, version: number, now: Date) => {
         if (failures.setContentVersion-- > 0) throw new Error('database unavailable');
         Object.assign(project, { contentVersion: version, updatedAt: now });
