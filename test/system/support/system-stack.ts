@@ -13,9 +13,13 @@ export const LOAD_ENV: Record<string, string> = {
   ACCESS_TOKEN_TTL_SECONDS: '3600',
 };
 
+/** Settings a benchmark run may compare from its own environment, e.g. `CHROMIUM_NICENESS=0 bench/load/run.sh load`. */
+const COMPARED_SETTINGS = ['CHROMIUM_NICENESS'];
+const comparedSettings = () => Object.fromEntries(COMPARED_SETTINGS.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name]!]])));
+
 /** The whole stack for a system test; `load` raises the rate limits. */
 export function startSystemStack(options: StackOptions & { load?: boolean } = {}): Promise<TestStack> {
-  const env = { ACCESS_TOKEN_TTL_SECONDS: '3600', ...(options.load ? LOAD_ENV : {}), ...options.env };
+  const env = { ACCESS_TOKEN_TTL_SECONDS: '3600', ...(options.load ? LOAD_ENV : {}), ...comparedSettings(), ...options.env };
   return startStack({ ...options, env });
 }
 
