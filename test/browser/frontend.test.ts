@@ -31,7 +31,7 @@ describe('a browser app on the real stack', () => {
     page = await serveTestPage();
     stack = await startStack({ env: { CORS_ORIGINS: page.origin } });
     browser = await puppeteer.launch({
-      executablePath: process.env.CHROMIUM_PATH_BROWSER ?? '/usr/bin/chromium',
+      executablePath: '/usr/bin/chromium', // Debian's browser: the one a person would use, not the service's headless shell
       headless: true,
       pipe: true,
       args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'],
