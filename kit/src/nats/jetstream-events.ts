@@ -35,15 +35,23 @@ export async function ensureEventStream(nats: NatsHandle, subjects: string[]): P
  */
 export const REVOCATION_STREAM = 'REVOCATIONS';
 
-/** Creates or updates the revocation stream; the service that publishes revocations calls it at start. */
-export async function ensureRevocationStream(nats: NatsHandle, feed: Pick<RevocationFeed, 'subjects' | 'keepSeconds'>): Promise<void> {
+/**
+ * Creates or updates a stream of some of the event stream's subjects, copied into it by JetStream and kept
+ * `keepMs`: a reader of only those needs no grant on the event stream itself (contract/src/nats-identities.ts).
+ */
+export async function ensureEventCopy(nats: NatsHandle, copy: { name: string; subjects: string[]; keepMs: number }): Promise<void> {
   await ensureStream(nats, {
-    name: REVOCATION_STREAM,
+    name: copy.name,
     retention: RetentionPolicy.Limits,
     storage: StorageType.File,
-    max_age: nanos(feed.keepSeconds * 1000),
-    sources: [{ name: EVENT_STREAM, subject_transforms: feed.subjects.map((subject) => ({ src: subject, dest: subject })) }],
+    max_age: nanos(copy.keepMs),
+    sources: [{ name: EVENT_STREAM, subject_transforms: copy.subjects.map((subject) => ({ src: subject, dest: subject })) }],
   });
+}
+
+/** Creates or updates the revocation stream; the service that publishes revocations calls it at start. */
+export async function ensureRevocationStream(nats: NatsHandle, feed: Pick<RevocationFeed, 'subjects' | 'keepSeconds'>): Promise<void> {
+  await ensureEventCopy(nats, { name: REVOCATION_STREAM, subjects: feed.subjects, keepMs: feed.keepSeconds * 1000 });
 }
 
 /** Publishes an event and waits for JetStream to store it; `eventId` makes a retried publish a no-op. */

@@ -1,9 +1,9 @@
-import { setTimeout as delay } from 'node:timers/promises';
-import { DeliverPolicy, type ConsumerMessages } from 'nats';
+import { DeliverPolicy } from 'nats';
 import type { Revocation, RevocationList } from '../auth/revocations';
 import type { Logger } from '../logging/logger';
 import { REVOCATION_STREAM } from './jetstream-events';
 import type { NatsHandle } from './nats-connection';
+import { followStream } from './stream-follower';
 
 /** Which events revoke access tokens, and how long a revocation matters (the longest access token lifetime). */
 export interface RevocationFeed {
@@ -13,7 +13,6 @@ export interface RevocationFeed {
   keepSeconds: number;
 }
 
-const RETRY_MS = 1_000;
 const PRUNE_EVERY_MS = 60_000;
 
 /**
@@ -22,33 +21,20 @@ const PRUNE_EVERY_MS = 60_000;
  * publisher. Retries every second while the stream does not exist yet or NATS is away; ends with the connection.
  */
 export function followRevocations(nats: NatsHandle, list: RevocationList, feed: RevocationFeed, logger: Logger): void {
-  const run = async () => {
-    while (!nats.connection.isClosed()) {
-      let messages: ConsumerMessages | undefined;
-      try {
-        const consumer = await nats.connection.jetstream().consumers.get(REVOCATION_STREAM, {
-          filterSubjects: feed.subjects,
-          deliver_policy: DeliverPolicy.StartTime,
-          opt_start_time: new Date(Date.now() - feed.keepSeconds * 1000).toISOString(),
-        });
-        messages = await consumer.consume();
-        for await (const message of messages) {
-          let data: unknown;
-          try {
-            data = message.json();
-          } catch {
-            continue;
-          }
-          const revocation = feed.toRevocation(message.subject, data);
-          if (revocation) list.add(revocation);
-        }
-      } catch (error) {
-        if (nats.connection.isClosed()) break;
-        logger.warn(`following token revocations failed, retrying in a second: ${(error as Error).message}`);
-      }
-      if (!nats.connection.isClosed()) await delay(RETRY_MS, undefined, { ref: false });
-    }
-  };
+  const follower = followStream(nats, {
+    stream: REVOCATION_STREAM,
+    start: () => ({
+      filterSubjects: feed.subjects,
+      deliver_policy: DeliverPolicy.StartTime,
+      opt_start_time: new Date(Date.now() - feed.keepSeconds * 1000).toISOString(),
+    }),
+    onMessage: (message, data) => {
+      const revocation = data === undefined ? undefined : feed.toRevocation(message.subject, data);
+      if (revocation) list.add(revocation);
+    },
+    what: 'token revocations',
+    logger,
+  });
   const pruner = setInterval(() => list.prune(Math.floor(Date.now() / 1000)), PRUNE_EVERY_MS).unref();
-  void run().finally(() => clearInterval(pruner));
+  void follower.ended.finally(() => clearInterval(pruner));
 }
