@@ -1,4 +1,6 @@
-import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { DatabaseSync } from 'node:sqlite';
 import { setTimeout as delay } from 'node:timers/promises';
 import { MongoClient, ObjectId } from 'mongodb';
@@ -46,4 +48,10 @@ describe('the embedded database', () => {
     await answers.updateOne({ _id }, { $set: { version: 1 } });
     expect(await answers.findOne({ _id })).toEqual({ _id, answers: {}, version: 1 });
   });
+
+  // Its Go tests: every SQLite connection retries a taken write lock every millisecond (tools/embedded-db/busy_handler.go) and writes with synchronous=NORMAL.
+  it('waits for a taken write lock by retrying every millisecond, and flushes no commit (its Go tests)', async () => {
+    const { stdout } = await promisify(execFile)('go', ['test', '-count=1', '.'], { cwd: resolve(__dirname, '../../tools/embedded-db') });
+    expect(stdout).toMatch(/^ok\s/m);
+  }, 180_000);
 });

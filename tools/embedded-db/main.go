@@ -25,7 +25,7 @@ func main() {
 	server, err := ferretdb.New(&ferretdb.Config{
 		Listener:  ferretdb.ListenerConfig{TCP: *listen},
 		Handler:   "sqlite",
-		SQLiteURL: "file:" + *dir + "/",
+		SQLiteURL: "file:" + *dir + "/" + sqliteURLParams,
 	})
 	if err != nil {
 		log.Fatalf("embedded-db: %v", err)
@@ -36,3 +36,8 @@ func main() {
 	log.Printf("embedded-db: FerretDB on %s, data in %s", *listen, *dir)
 	server.Run(ctx)
 }
+
+// sqliteURLParams go on the backend's URL. WAL (FerretDB's default) with synchronous=NORMAL: a commit is written
+// but not flushed to the disk, so it survives a killed process but not a power cut, which a local database may
+// lose; a write no longer holds the file's one write lock through a flush (docs/benchmarks.md, "Writers at once").
+const sqliteURLParams = "?_pragma=synchronous(normal)"
