@@ -22,7 +22,7 @@ export { inFlightLimitMiddleware, type InFlightLimitOptions } from './http/in-fl
 export { createMetrics, promClient, type ServiceMetrics } from './metrics/metrics';
 
 export { startTracing, type Tracing } from './tracing/start-tracing';
-export { currentTraceIds, traced, type TraceIds } from './tracing/trace-context';
+export { currentTraceIds, forwardTraceContext, traced, type TraceIds } from './tracing/trace-context';
 export type { TracingConfig } from './tracing/tracing-config';
 
 export { startHttpServer, type HttpServerHandle } from './lifecycle/http-server';

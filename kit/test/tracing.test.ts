@@ -19,9 +19,9 @@ describe('tracing in the kit', () => {
     expect(otelModulesLoadedWith({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_SDK_DISABLED: 'true' })).toEqual([]);
   });
 
-  it('hooks node:http, Koa, the MongoDB driver and undici as the kit loads, when an endpoint is set, and leaves the SDK to startTracing', () => {
+  it('hooks the MongoDB driver as the kit loads, when an endpoint is set, and leaves the SDK to startTracing', () => {
     const loaded = otelModulesLoadedWith({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' });
-    expect(loaded).toEqual(expect.arrayContaining(['@opentelemetry/instrumentation-http', '@opentelemetry/instrumentation-koa', '@opentelemetry/instrumentation-mongodb', '@opentelemetry/instrumentation-undici']));
+    expect(loaded).toContain('@opentelemetry/instrumentation-mongodb');
     expect(loaded).not.toContain('@opentelemetry/sdk-trace');
     expect(loaded).not.toContain('@opentelemetry/exporter-trace-otlp-proto');
   });

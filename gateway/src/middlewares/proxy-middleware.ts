@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { type PublicRoute } from '@playbook/contract';
-import { FORWARDED_CLIENT_HEADER, REQUEST_ID_HEADER, signForwardedClient } from '@playbook/kit';
+import { FORWARDED_CLIENT_HEADER, forwardTraceContext, REQUEST_ID_HEADER, signForwardedClient } from '@playbook/kit';
 import type Koa from 'koa';
 import { dropHopByHopRequestHeaders, isEndToEndResponseHeader } from '../proxy/hop-by-hop-headers';
 import type { ProxyExchange } from '../proxy/proxy-exchange';
@@ -37,7 +37,8 @@ function answerWith(ctx: Koa.Context, statusCode: number, headers: IncomingHttpH
 /**
  * X-Forwarded-* as the gateway established them: the client IP Koa derived with TRUSTED_PROXY_HOPS, not the
  * chain the client sent. The services trust only the signed copy (X-Playbook-Client), which nobody without the
- * forwarding key can make; one a client sent is replaced or dropped.
+ * forwarding key can make; one a client sent is replaced or dropped. When tracing, the service continues the
+ * gateway's span (traceparent).
  */
 function setForwardedHeaders(ctx: Koa.Context, forwardingKey: Buffer | undefined): void {
   const headers = ctx.req.headers;
@@ -47,6 +48,7 @@ function setForwardedHeaders(ctx: Koa.Context, forwardingKey: Buffer | undefined
   headers[REQUEST_ID_HEADER] = ctx.state.requestId;
   if (forwardingKey) headers[FORWARDED_CLIENT_HEADER] = signForwardedClient(forwardingKey, ctx.ip);
   else delete headers[FORWARDED_CLIENT_HEADER];
+  forwardTraceContext(headers);
 }
 
 /** The last handler of a proxied row: sends the request, unread, to the row's service. */

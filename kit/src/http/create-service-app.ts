@@ -1,6 +1,7 @@
 import Koa from 'koa';
 import type { Logger } from '../logging/logger';
 import type { ServiceMetrics } from '../metrics/metrics';
+import { isTracingActive } from '../tracing/trace-context';
 import { accessLogMiddleware } from './access-log-middleware';
 import { forwardedClientMiddleware } from './forwarded-client';
 import { healthMiddleware, type ReadinessCheck } from './health-middleware';
@@ -8,6 +9,7 @@ import { jsonBodyMiddleware } from './json-body-middleware';
 import { metricsMiddleware } from './metrics-middleware';
 import { problemMiddleware } from './problem-middleware';
 import { requestIdMiddleware } from './request-id-middleware';
+import { serverSpanMiddleware } from './server-span-middleware';
 
 export interface ServiceAppOptions {
   logger: Logger;
@@ -24,13 +26,14 @@ export interface ServiceAppOptions {
 }
 
 /**
- * A Koa app with what every service shares, in order: request id, metrics, access log, problem+json
- * errors, health endpoints and the JSON body parser. The service mounts its routes on the result.
+ * A Koa app with what every service shares, in order: the request's server span (when tracing), request id,
+ * metrics, access log, problem+json errors, health endpoints and the JSON body parser. The service mounts its routes on the result.
  */
 export function createServiceApp(options: ServiceAppOptions): Koa {
   const hops = options.trustedProxyHops ?? 0;
   const app = new Koa({ proxy: hops > 0, maxIpsCount: hops });
   app.silent = true; // errors are logged by problemMiddleware, once
+  if (isTracingActive()) app.use(serverSpanMiddleware());
   if (options.forwardingKey) app.use(forwardedClientMiddleware(options.forwardingKey));
   app.use(requestIdMiddleware());
   app.use(metricsMiddleware(options.metrics));

@@ -1,6 +1,7 @@
 import type Koa from 'koa';
 import type { ServiceMetrics } from '../metrics/metrics';
 import { currentTraceIds } from '../tracing/trace-context';
+import { routeLabelOf } from './request-state';
 
 /** Observes every request under its route pattern (`/api/projects/:id`), never the raw URL, so label values stay few. */
 export function metricsMiddleware(metrics: ServiceMetrics): Koa.Middleware {
@@ -9,10 +10,9 @@ export function metricsMiddleware(metrics: ServiceMetrics): Koa.Middleware {
     try {
       await next();
     } finally {
-      const route = ctx.state.routePattern ?? (ctx as { _matchedRoute?: unknown })._matchedRoute;
       // A kept trace becomes the exemplar of the bucket this request fell in (ignored unless exemplars are on).
       const ids = currentTraceIds();
-      end({ service: metrics.service, method: ctx.method, route: typeof route === 'string' ? route : 'unmatched', status: String(ctx.status) }, ids?.sampled ? { trace_id: ids.traceId } : undefined);
+      end({ service: metrics.service, method: ctx.method, route: routeLabelOf(ctx) ?? 'unmatched', status: String(ctx.status) }, ids?.sampled ? { trace_id: ids.traceId } : undefined);
     }
   };
 }

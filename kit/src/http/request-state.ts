@@ -17,6 +17,12 @@ declare module 'koa' {
   }
 }
 
+/** The route pattern a request matched (`/api/projects/:id`, never the raw URL), or undefined when none did. */
+export function routeLabelOf(ctx: { state: { routePattern?: string } }): string | undefined {
+  const route = ctx.state.routePattern ?? (ctx as { _matchedRoute?: unknown })._matchedRoute;
+  return typeof route === 'string' ? route : undefined;
+}
+
 /** The signed-in user on a route guarded by authMiddleware; a route without the guard is a programming error. */
 export function userOf(ctx: { state: { user?: AuthenticatedUser } }): AuthenticatedUser {
   if (!ctx.state.user) throw new Error('userOf() on a route without authMiddleware');

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Context, type Link, type TextMapGetter, type TextMapSetter } from '@opentelemetry/api';
 
 /**
@@ -5,10 +6,13 @@ import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, Tr
  * tracing off (`startTracing` never set a provider) every function here returns after one branch.
  */
 let tracing = false;
+/** The kit's tracer, taken once the provider is registered (a lookup per span costs a request measurably). */
+let kitTracer = trace.getTracer('@playbook/kit');
 
 /** Set by startTracing once the tracer provider is registered, cleared by its shutdown. */
 export function setTracingActive(active: boolean): void {
   tracing = active;
+  kitTracer = trace.getTracer('@playbook/kit');
 }
 
 export function isTracingActive(): boolean {
@@ -69,8 +73,7 @@ function parentAndLinks(options: SpanOptions): { parent: Context; links: Link[] 
 export async function inSpan<T>(name: string, options: SpanOptions, fn: () => Promise<T>): Promise<T> {
   if (!tracing) return fn();
   const { parent, links } = parentAndLinks(options);
-  const tracer = trace.getTracer('@playbook/kit');
-  return tracer.startActiveSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes: options.attributes, links }, parent, async (span) => {
+  return kitTracer.startActiveSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes: options.attributes, links }, parent, async (span) => {
     try {
       return await fn();
     } catch (error) {
@@ -94,5 +97,56 @@ export const natsAttributes = (subject: string, operation: 'send' | 'receive' | 
   'messaging.destination.name': subject,
   'messaging.operation.type': operation,
 });
+
+/** An HTTP request as the server span sees it. */
+export interface ServerRequest {
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+}
+
+/** How the request ended: its route pattern (when a route matched) and status. */
+export interface ServerOutcome {
+  route?: string;
+  status: number;
+}
+
+/**
+ * Runs `handle` inside the server span of one HTTP request, continuing the caller's `traceparent` (W3C Trace
+ * Context: a frontend's trace, or the gateway's hop). The span is named by the route once it is known and is an
+ * error for a 5xx. The kit makes it itself rather than with OpenTelemetry's http and Koa instrumentations: those
+ * cost the gateway a third of its throughput (docs/benchmarks.md, "Tracing on and off").
+ */
+export async function inServerSpan(request: ServerRequest, handle: () => Promise<void>, outcome: () => ServerOutcome): Promise<void> {
+  if (!tracing) return handle();
+  const parent = propagation.extract(ROOT_CONTEXT, request.headers);
+  const span = kitTracer.startSpan(request.method, {
+    kind: SpanKind.SERVER,
+    attributes: { 'http.request.method': request.method, 'url.path': request.path },
+  }, parent);
+  try {
+    await context.with(trace.setSpan(parent, span), handle);
+  } catch (error) {
+    span.recordException(error as Error);
+    throw error;
+  } finally {
+    const { route, status } = outcome();
+    if (route) span.updateName(`${request.method} ${route}`);
+    span.setAttributes(route ? { 'http.route': route, 'http.response.status_code': status } : { 'http.response.status_code': status });
+    if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR }).setAttribute('error.type', String(status));
+    span.end();
+  }
+}
+
+/**
+ * Makes a proxied request's `traceparent`/`tracestate` the current span's, so the service continues the
+ * gateway's span; the client's own pair is replaced (its `tracestate` travels on inside the span's, as W3C Trace
+ * Context asks).
+ */
+export function forwardTraceContext(headers: IncomingHttpHeaders): void {
+  delete headers.traceparent;
+  delete headers.tracestate;
+  if (tracing) propagation.inject(context.active(), headers);
+}
 
 export { SpanKind };
