@@ -34,7 +34,8 @@ describe('the PDF job store against the real database', () => {
 
     const created = await jobs.create({ jobId: 'newest', projectId: 'p', ownerId: 'o', projectName: 'P', cacheKey: 'k1', expiresAt: new Date(Date.now() + 60_000) });
     expect((await jobs.findLatestForKey('k1', ['queued']))?.jobId).toBe(created.jobId);
-    expect(await jobs.findLatestForKey('k1', ['done'])).toBeUndefined();
+    // A done job of the same content still stands for it (its PDF is as good as the newer job's will be).
+    expect((await jobs.findLatestForKey('k1', ['done']))?.jobId).toBe('newer');
 
     await jobs.deleteWhere({ projectId: 'p' });
     expect(await jobs.findLatestForKey('k1', ['done', 'queued'])).toBeUndefined();
@@ -48,5 +49,25 @@ describe('the PDF job store against the real database', () => {
     );
     expect(created.filter((outcome) => outcome.status === 'rejected')).toEqual([]);
     expect((await jobs.findLatestForKey('race-key', ['queued']))?.jobId).toMatch(/^race-\d$/);
+  });
+
+  it('finds a done job it has seen without reading the database, and forgets it once deleted or expired', async () => {
+    const jobs = await createJobRepository(db.connection);
+    const stored = db.connection.collection<ReturnType<typeof job>>('pdf_jobs');
+    const created = await jobs.create({ jobId: 'seen', projectId: 'seen-p', ownerId: 'o', projectName: 'P', cacheKey: 'seen-key', expiresAt: new Date(Date.now() + 60_000) });
+    await jobs.markDone(created, { fileId: 'f', cacheKey: 'seen-key', pages: 1, bytes: 10, expiresAt: new Date(Date.now() + 60_000) });
+    // Behind the repository's back: only a read of the database would notice.
+    await stored.updateOne({ _id: 'seen' }, { $set: { projectName: 'changed in the database' } });
+    expect(await jobs.findLatestForKey('seen-key', ['done'])).toMatchObject({ jobId: 'seen', projectName: 'P', status: 'done' });
+
+    await jobs.deleteWhere({ projectId: 'seen-p' });
+    expect(await jobs.findLatestForKey('seen-key', ['done'])).toBeUndefined();
+
+    await stored.insertOne({ ...job('short', 'short-key', 0), expiresAt: new Date(Date.now() + 300) });
+    await db.connection.collection('pdf_jobs_by_key').insertOne({ _id: 'short-key' as never, jobId: 'short' });
+    expect((await jobs.findLatestForKey('short-key', ['done']))?.jobId).toBe('short');
+    await stored.deleteOne({ _id: 'short' });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(await jobs.findLatestForKey('short-key', ['done'])).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
 import { upsertRacing } from '@playbook/kit/mongo';
+import { LRUCache } from 'lru-cache';
 import mongoose, { type Connection } from 'mongoose';
 import type { PdfJob, PdfJobStatus } from '../domain/pdf-job';
 import type { JobRepository } from '../domain/ports';
@@ -41,6 +42,16 @@ export async function createJobRepository(connection: Connection): Promise<JobRe
     for (const [cacheKey, jobId] of newest) await newestByKey.updateOne({ _id: cacheKey }, { $set: { jobId } }, { upsert: true });
   }
 
+  // The done job of each content this process has seen, so that a cached PDF is found without reading the
+  // database twice (docs/benchmarks.md, PDF rendering). A done job never changes; deleteWhere forgets what it
+  // deletes, and one past its expiry is dropped. Another replica's deletion is not seen here, but those follow a
+  // project's or an account's deletion, which the version check refuses first.
+  const doneByKey = new LRUCache<string, PdfJob>({ max: 5_000 });
+  const rememberDone = (job: PdfJob | undefined) => {
+    if (job?.status === 'done') doneByKey.set(job.cacheKey, job);
+    return job;
+  };
+
   const find = async (jobId: string): Promise<PdfJob | undefined> => {
     const doc = await jobs.findById(jobId).lean<JobDocument>();
     return doc ? toJob(doc) : undefined;
@@ -54,8 +65,11 @@ export async function createJobRepository(connection: Connection): Promise<JobRe
     },
     find,
     async findLatestForKey(cacheKey, statuses) {
+      const done = statuses.includes('done') ? doneByKey.get(cacheKey) : undefined;
+      if (done && done.expiresAt.getTime() > Date.now()) return done;
+      if (done) doneByKey.delete(cacheKey);
       const newest = await newestByKey.findById(cacheKey).lean<JobByKeyDocument>();
-      const job = newest ? await find(newest.jobId) : undefined;
+      const job = rememberDone(newest ? await find(newest.jobId) : undefined);
       return job && statuses.includes(job.status) ? job : undefined;
     },
     async markRendering(jobId, attempt) {
@@ -69,7 +83,7 @@ export async function createJobRepository(connection: Connection): Promise<JobRe
       const updatedAt = new Date();
       await jobs.updateOne({ _id: job.jobId }, { $set: { status: 'done', ...render, finishedAt: updatedAt }, $unset: { error: 1 } });
       const { error: _error, ...rest } = job;
-      return { ...rest, ...render, status: 'done', updatedAt };
+      return rememberDone({ ...rest, ...render, status: 'done', updatedAt })!;
     },
     async markFailed(jobId, error) {
       const result = await jobs.updateOne({ _id: jobId, status: anyOf(ACTIVE) }, { $set: { status: 'failed', error, finishedAt: new Date() } });
@@ -80,6 +94,8 @@ export async function createJobRepository(connection: Connection): Promise<JobRe
       const docs = await jobs.find(query, { fileId: 1 }).lean<Array<Pick<JobDocument, '_id' | 'fileId'>>>();
       if (docs.length === 0) return [];
       const ids = docs.map((doc) => doc._id);
+      const deleted = new Set(ids);
+      for (const [cacheKey, job] of doneByKey.entries()) if (deleted.has(job.jobId)) doneByKey.delete(cacheKey);
       await jobs.deleteMany({ _id: anyOf(ids) });
       await newestByKey.deleteMany({ jobId: anyOf(ids) });
       return [...new Set(docs.map((doc) => doc.fileId).filter((id): id is string => Boolean(id)))];

@@ -34,7 +34,10 @@ export type PdfScope = { projectId: string } | { ownerId: string };
 export interface JobRepository {
   create(job: NewJob): Promise<PdfJob>;
   find(jobId: string): Promise<PdfJob | undefined>;
-  /** The newest job for this content if its status is one of `statuses`. */
+  /**
+   * The newest job for this content if its status is one of `statuses`; when `statuses` has `done`, a done job of
+   * this content still before its expiry may be answered instead (its PDF is as good as a newer one's).
+   */
   findLatestForKey(cacheKey: string, statuses: PdfJobStatus[]): Promise<PdfJob | undefined>;
   markRendering(jobId: string, attempt: number): Promise<void>;
   /** Back to the queue after a failed attempt that will be redelivered. */
