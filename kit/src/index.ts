@@ -1,6 +1,6 @@
 // The service kit: what every service needs, naming no service. NATS helpers are in `@playbook/kit/nats`, the
 // database in `@playbook/kit/mongo`; what services say to each other is in `@playbook/contract`.
-// First, so that tracing (when configured) hooks node:http, Koa and the MongoDB driver before they load.
+// First, so that tracing (when configured) hooks the MongoDB driver before it loads.
 import './tracing/instrument-first';
 export { loadConfig, ConfigError } from './config/load-config';
 export { baseConfigSchema, envBoolean, envList, envPort, envPositiveInt, envUrl, type BaseConfig } from './config/env-types';
