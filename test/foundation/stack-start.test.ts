@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { freePort } from '../support/processes';
 
 const ROOT = resolve(__dirname, '../..');
 const PORT_VARIABLES = ['NATS_PORT', 'NATS_MONITOR_PORT', 'DB_PORT', 'AUTH_PORT', 'PROJECT_PORT', 'PDF_PORT', 'GATEWAY_PORT'] as const;
@@ -73,30 +74,12 @@ async function waitUntilGone(processes: ProcessIdentity[], timeoutMs: number): P
   return running.map((p) => `${p.pid} ${p.command.slice(0, 100)}`);
 }
 
-/**
- * Seven distinct ports free now, one per port variable of `npm start`, from below the kernel's ephemeral range: a
- * port from `listen(0)` may meanwhile become the local end of some outgoing connection (the services' own, other
- * suites'), which made a service fail with EADDRINUSE here.
- */
+/** Seven distinct ports free now, one per port variable of `npm start` (below the kernel's ephemeral range: freePort). */
 async function freePorts(): Promise<Record<PortVariable, number>> {
-  const [ephemeralStart] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
-  const low = 10_000, high = Math.min(ephemeralStart ?? 32_768, 65_536);
   const ports = new Set<number>();
-  while (ports.size < PORT_VARIABLES.length) {
-    const port = low + Math.floor(Math.random() * (high - low));
-    if (!ports.has(port) && (await isFree(port))) ports.add(port);
-  }
+  while (ports.size < PORT_VARIABLES.length) ports.add(await freePort());
   const list = [...ports];
   return Object.fromEntries(PORT_VARIABLES.map((name, index) => [name, list[index]!])) as Record<PortVariable, number>;
-}
-
-/** Nothing listens on the port, on any address (the services listen on all of them). */
-function isFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, () => server.close(() => resolve(true)));
-  });
 }
 
 /** `bash scripts/stack.sh` on free ports with its data and logs in a temporary folder, setup skipped (a built tree). */

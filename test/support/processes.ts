@@ -2,16 +2,33 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, Socket } from 'node:net';
 
-/** A free TCP port on 127.0.0.1, picked by the kernel. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * Ports are picked below the kernel's ephemeral range (32768–60999 here), where it takes the local port of every
+ * outgoing connection: a port from `listen(0)` could become the local end of one of the many connections opened
+ * (the services' own, other suites') before the service bound it, which failed stacks with EADDRINUSE on a busy
+ * machine.
+ */
+const PORT_RANGE = (() => {
+  const [ephemeralStart] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+  return { from: 10_000, to: Math.min(ephemeralStart ?? 32_768, 65_536) - 1 };
+})();
+
+/** Whether nothing listens on `port`, on any address (the services listen on all of them). */
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, () => server.close(() => resolve(true)));
   });
+}
+
+/** A TCP port nothing listens on now, at random in PORT_RANGE. */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = PORT_RANGE.from + Math.floor(Math.random() * (PORT_RANGE.to - PORT_RANGE.from + 1));
+    if (await isFree(port)) return port;
+  }
+  throw new Error(`no free port in ${PORT_RANGE.from}–${PORT_RANGE.to} after 200 tries`);
 }
 
 export async function waitForPort(port: number, timeoutMs: number): Promise<void> {
