@@ -12,6 +12,9 @@ const metricValue = async (stack: PdfStack, name: string, labels = ''): Promise<
   return line ? Number(line.split(' ').pop()) : 0;
 };
 
+// Each renders real PDFs in Chromium and reads them back: allow for a machine busy with other suites.
+const RENDER_TEST_TIMEOUT_MS = 90_000;
+
 describe('pdf-service with real NATS, project-service, database and Chromium', () => {
   let stack: PdfStack;
   let ada: string;
@@ -54,7 +57,7 @@ describe('pdf-service with real NATS, project-service, database and Chromium', (
     expect(line).toMatchObject({ responses: 25, fieldsWithData: 25, fields: listPlaybookFields(playbookCatalog).length });
     expect(line?.requestId).toEqual(expect.any(String));
     expect(line?.pages).toBe(Number(info.Pages));
-  });
+  }, RENDER_TEST_TIMEOUT_MS);
 
   it('serves unchanged content from the store without a render, and renders again when one answer changes', async () => {
     const projectId = await stack.createProject(ada, 'Cache check', sampleResponses(5));
@@ -85,7 +88,7 @@ describe('pdf-service with real NATS, project-service, database and Chromium', (
     expect(changed.headers.get('x-pdf-job-id')).not.toBe(jobId);
     expect((await inspectPdf(await pdfBytes(changed))).text).toContain('A brand-new answer');
     expect(await metricValue(stack, 'pdf_render_duration_seconds_count', 'outcome="ok"')).toBe(rendersBefore + 1);
-  });
+  }, RENDER_TEST_TIMEOUT_MS);
 
   it('flows long answers across more pages without losing text', async () => {
     const short = await stack.createProject(ada, 'Short answers', sampleResponses(3));
@@ -97,7 +100,7 @@ describe('pdf-service with real NATS, project-service, database and Chromium', (
     expect(Number(longPdf.info.Pages)).toBeGreaterThan(Number(shortPdf.info.Pages) + 2);
     expect(longPdf.text).toContain('Paragraph 1:');
     expect(longPdf.text).toContain('Paragraph 60: the visitor walked to the desk, hesitated, and left.');
-  });
+  }, RENDER_TEST_TIMEOUT_MS);
 
   it('prints an empty project with a banner and logs a warning', async () => {
     const projectId = await stack.createProject(ada, 'Nothing yet', []);
@@ -107,7 +110,7 @@ describe('pdf-service with real NATS, project-service, database and Chromium', (
     expect(text).toContain('This playbook is empty.');
     expect(text).toContain('0 of 106 fields answered');
     expect(stack.logs.lines().some((line) => line.level === 'warn' && String(line.message).includes(`project ${projectId} has no answers`))).toBe(true);
-  });
+  }, RENDER_TEST_TIMEOUT_MS);
 
   describe('answers are untrusted', () => {
     let listener: Server;
