@@ -1,14 +1,11 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { loadConfig, type Logger, type RunningService } from '@playbook/kit';
-import { pdfConfigSchema } from '../../pdf-service/src/config';
-import { startPdfService } from '../../pdf-service/src/main';
-import { projectConfigSchema } from '../../project-service/src/config';
-import { startProjectService } from '../../project-service/src/main';
-import { startTestAuthService, type RegisteredUser, type TestAuthService } from '../../test/support/auth-service';
-import { assertNoViolations, startNatsServer, type TestNatsServer } from '../../test/support/nats-server';
-import { createCapturingLogger, testMongoUrl, uniqueDbName } from '../../test/support/test-env';
-import { gatewayConfigSchema } from '../src/config';
+import type { Logger, RunningService } from '@playbook/kit';
+import type { RegisteredUser, TestAuthService } from '../../test/support/auth-service';
+import { assertNoViolations, type TestNatsServer } from '../../test/support/nats-server';
+import { createCapturingLogger } from '../../test/support/test-env';
+import type { GatewayConfig } from '../src/config';
 import { startGateway } from '../src/main';
+import { startRealServices } from './support/real-services';
 import { openEventStream, type SseEvent, type TestEventStream } from './support/sse-client';
 
 const TICKET_TTL_MS = 3_000;
@@ -22,27 +19,14 @@ describe('live events through the gateway (GET /api/events)', () => {
   let pdf: RunningService;
   let gateway: RunningService;
   const opened: TestEventStream[] = [];
-  const base = { NODE_ENV: 'test', PORT: '0', MONGO_URL: testMongoUrl(), SHUTDOWN_TIMEOUT_MS: '10000' };
-  const gatewayConfig = (env: Record<string, string> = {}) =>
-    loadConfig(gatewayConfigSchema, {
-      ...base,
-      ...natsServer.env('gateway'),
-      AUTH_SERVICE_URL: auth.url,
-      PROJECT_SERVICE_URL: project.url,
-      PDF_SERVICE_URL: pdf.url,
-      RATE_LIMIT_ENABLED: 'false',
-      EVENTS_TICKET_TTL_MS: String(TICKET_TTL_MS),
-      EVENTS_HEARTBEAT_MS: String(HEARTBEAT_MS),
-      EVENTS_MAX_STREAMS_PER_USER: String(MAX_STREAMS_PER_USER),
-      ...env,
-    });
+  let gatewayConfig: (env?: Record<string, string>) => GatewayConfig;
 
   beforeAll(async () => {
-    natsServer = await startNatsServer();
     const quiet = (name: string) => createCapturingLogger(name).logger as Logger;
-    auth = await startTestAuthService({ nats: natsServer, logger: quiet('auth') });
-    project = await startProjectService(loadConfig(projectConfigSchema, { ...base, ...natsServer.env('project-service'), MONGO_DB: uniqueDbName('sse_projects') }), quiet('project'));
-    pdf = await startPdfService(loadConfig(pdfConfigSchema, { ...base, ...natsServer.env('pdf-service'), MONGO_DB: uniqueDbName('sse_pdf'), PDF_PAGE_POOL_SIZE: '1' }), quiet('pdf'));
+    const services = await startRealServices({ dbPrefix: 'sse', shutdownTimeoutMs: 10_000, logger: quiet });
+    ({ natsServer, auth, project, pdf } = services);
+    const events = { EVENTS_TICKET_TTL_MS: String(TICKET_TTL_MS), EVENTS_HEARTBEAT_MS: String(HEARTBEAT_MS), EVENTS_MAX_STREAMS_PER_USER: String(MAX_STREAMS_PER_USER) };
+    gatewayConfig = (env = {}) => services.gatewayConfig({ ...events, ...env });
     gateway = await startGateway(gatewayConfig(), quiet('gateway'));
   }, 90_000);
   afterAll(async () => {

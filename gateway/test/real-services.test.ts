@@ -1,16 +1,12 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { ServiceName } from '@playbook/contract';
-import { loadConfig, type Logger, type RunningService } from '@playbook/kit';
-import { pdfConfigSchema } from '../../pdf-service/src/config';
-import { startPdfService } from '../../pdf-service/src/main';
-import { projectConfigSchema } from '../../project-service/src/config';
-import { startProjectService } from '../../project-service/src/main';
-import { startTestAuthService, type RegisteredUser, type TestAuthService } from '../../test/support/auth-service';
-import { startNatsServer, type TestNatsServer } from '../../test/support/nats-server';
-import { createCapturingLogger, testMongoUrl, uniqueDbName } from '../../test/support/test-env';
-import { gatewayConfigSchema } from '../src/config';
+import type { Logger, RunningService } from '@playbook/kit';
+import type { RegisteredUser, TestAuthService } from '../../test/support/auth-service';
+import type { TestNatsServer } from '../../test/support/nats-server';
+import { createCapturingLogger } from '../../test/support/test-env';
 import { startGateway } from '../src/main';
+import { startRealServices } from './support/real-services';
 
 type Captured = ReturnType<typeof createCapturingLogger>;
 
@@ -28,20 +24,15 @@ describe('gateway in front of the real services', () => {
   const logs = {} as Record<ServiceName, Captured>;
 
   beforeAll(async () => {
-    natsServer = await startNatsServer();
     for (const key of ['gateway', 'auth', 'project', 'pdf'] as const) logs[key] = createCapturingLogger(key);
-    const base = { NODE_ENV: 'test', PORT: '0', MONGO_URL: testMongoUrl(), SHUTDOWN_TIMEOUT_MS: '2000' };
-    auth = await startTestAuthService({ nats: natsServer, logger: logs.auth.logger as Logger, env: { JWT_PRIVATE_KEY: signingKeyPem.replace(/\n/g, '\\n') } });
-    project = await startProjectService(loadConfig(projectConfigSchema, { ...base, ...natsServer.env('project-service'), MONGO_DB: uniqueDbName('gw_projects') }), logs.project.logger);
-    pdf = await startPdfService(loadConfig(pdfConfigSchema, { ...base, ...natsServer.env('pdf-service'), MONGO_DB: uniqueDbName('gw_pdf'), PDF_PAGE_POOL_SIZE: '1' }), logs.pdf.logger);
-    const config = loadConfig(gatewayConfigSchema, {
-      ...base,
-      ...natsServer.env('gateway'),
-      AUTH_SERVICE_URL: auth.url,
-      PROJECT_SERVICE_URL: project.url,
-      PDF_SERVICE_URL: pdf.url,
-      RATE_LIMIT_ENABLED: 'false',
+    const services = await startRealServices({
+      dbPrefix: 'gw',
+      shutdownTimeoutMs: 2_000,
+      logger: (service) => logs[service].logger as Logger,
+      authEnv: { JWT_PRIVATE_KEY: signingKeyPem.replace(/\n/g, '\\n') },
     });
+    ({ natsServer, auth, project, pdf } = services);
+    const config = services.gatewayConfig();
     gateway = await startGateway(config, logs.gateway.logger);
     user = await auth.registerUser(gateway.url);
   }, 60_000);
