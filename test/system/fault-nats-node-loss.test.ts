@@ -113,9 +113,10 @@ describe('one node of a 3-node NATS cluster killed under PDF and save load', () 
     await sleep(1_500);
     const jobs = await Promise.all(jobProjects.map(async ({ session, projectId }) => ({ session, jobId: (await api.requestPdf(session, projectId)).jobId })));
 
-    // The fault lands mid-work: a save is on the wire and jobs wait in the work queue when the node dies.
-    expect(await pollUntil(() => traffic.pending().some((request) => request.op === 'writeAnswers'), 10_000, 2)).toBe(true);
+    // The fault lands mid-work: a save is on the wire and jobs wait in the work queue when the node dies. The
+    // queue is read first: a save can finish within the round trip of reading it.
     const waitingJobs = (await jsm.streams.info(PDF_WORK_STREAM)).state.messages;
+    expect(await pollUntil(() => traffic.pending().some((request) => request.op === 'writeAnswers'), 10_000, 2)).toBe(true);
     const killedAt = Date.now();
     await victim.kill();
     expect(waitingJobs).toBeGreaterThan(0);
