@@ -22,10 +22,15 @@ function isFree(port: number): Promise<boolean> {
   });
 }
 
-/** A TCP port nothing listens on now, at random in PORT_RANGE. */
+/** Ports this process has handed out: two picks at once (a stack's ports) must not find the same free port. */
+const handedOut = new Set<number>();
+
+/** A TCP port nothing listens on now, at random in PORT_RANGE, never one this process handed out before. */
 export async function freePort(): Promise<number> {
   for (let attempt = 0; attempt < 200; attempt++) {
     const port = PORT_RANGE.from + Math.floor(Math.random() * (PORT_RANGE.to - PORT_RANGE.from + 1));
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
     if (await isFree(port)) return port;
   }
   throw new Error(`no free port in ${PORT_RANGE.from}–${PORT_RANGE.to} after 200 tries`);
