@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { buildPlaybookDocument } from '../src/domain/document-model';
 import { playbookRenderInput } from '../src/domain/playbook-template';
@@ -73,7 +73,7 @@ describe('Chromium environment', () => {
     }
   };
 
-  it('renders at CHROMIUM_NICENESS, below the service, in every process the browser starts, and at 0 when told', async () => {
+  it('renders at CHROMIUM_NICENESS, below the service, in every process the browser starts and in the scheduling group of its session, and at 0 when told', async () => {
     const own = nicenessOf(process.pid) ?? 0;
     for (const niceness of [10, 0]) {
       const { renderer } = createStandaloneRenderer({ niceness });
@@ -85,6 +85,10 @@ describe('Chromium environment', () => {
         const levels = started.map((pid) => ({ pid, niceness: nicenessOf(pid) })).filter((child) => child.niceness !== undefined);
         expect(levels.length).toBeGreaterThanOrEqual(3); // the zygotes and the page's renderer at least
         expect(levels).toEqual(levels.map(({ pid }) => ({ pid, niceness: own + niceness })));
+        // In its own session, the browser is its own scheduling group where the kernel groups sessions: the group is niced too.
+        if (existsSync('/proc/self/autogroup') && readFileSync('/proc/sys/kernel/sched_autogroup_enabled', 'utf8').trim() === '1') {
+          expect(readFileSync(`/proc/${browser}/autogroup`, 'utf8')).toMatch(new RegExp(` nice ${niceness}\\n?$`));
+        }
       } finally {
         await renderer.close();
       }

@@ -26,11 +26,16 @@ const quoted = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
  * What puppeteer starts: Chromium itself, or, at a niceness above 0, a script in the browser's temp folder that
  * `exec`s it under `nice` (puppeteer puts its own flags first, so `nice` cannot be the executable). `exec` keeps
  * the pid and the pipe: the pid puppeteer sees is the browser's, and every process it forks inherits the niceness.
+ *
+ * Puppeteer starts the browser in a session of its own, and where the kernel groups each session's processes for
+ * the scheduler (autogroup, Linux's default on desktops and many VMs), the group competes with the service's as an
+ * equal whatever the niceness inside it: so the script gives the browser's group the same niceness first, where
+ * the kernel has the file (it is not an error where it has not, e.g. in a container's own cgroup).
  */
 async function launcherFor(executablePath: string, niceness: number, folder: string): Promise<string> {
   if (niceness === 0) return executablePath;
   const script = join(folder, 'chromium');
-  await writeFile(script, `#!/bin/sh\nexec nice -n ${niceness} ${quoted(executablePath)} "$@"\n`);
+  await writeFile(script, `#!/bin/sh\n{ echo ${niceness} > /proc/self/autogroup; } 2>/dev/null\nexec nice -n ${niceness} ${quoted(executablePath)} "$@"\n`);
   await chmod(script, 0o700);
   return script;
 }
