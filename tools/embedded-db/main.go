@@ -18,6 +18,7 @@ func main() {
 	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on")
 	dir := flag.String("dir", ".data/db", "folder holding the SQLite files")
 	flag.Parse()
+	applyGCDefault(os.Getenv)
 
 	if err := os.MkdirAll(*dir, 0o755); err != nil {
 		log.Fatalf("embedded-db: cannot create %s: %v", *dir, err)
