@@ -1,4 +1,4 @@
-import { createUsers, startTraffic, summarize, verifyAnswers, stopAllTraffic } from '../../bench/load/traffic';
+import { createUsers, REALISTIC_MIX, startTraffic, summarize, verifyAnswers, stopAllTraffic, type Operation } from '../../bench/load/traffic';
 import type { TestStack } from '../support/stack';
 import { describeSamples, recordResult } from './support/fault-helpers';
 import { FULL, startSystemStack } from './support/system-stack';
@@ -11,6 +11,15 @@ const DURATION_MS = Number(process.env.LOAD_SECONDS ?? (FULL ? 60 : 10)) * 1000;
  * turns the users into a closed-loop stress test (see docs/reliability.md for what that shows).
  */
 const THINK_MS = Number(process.env.LOAD_THINK_MS ?? 500);
+/** LOAD_MIX overrides weights of the realistic mix, e.g. `{"requestPdf":0,"pollJob":0}`: the same load without PDFs. */
+function mixFrom(text: string | undefined): Partial<Record<Operation, number>> {
+  if (!text) return {};
+  const mix = JSON.parse(text) as Record<string, unknown>;
+  const wrong = Object.entries(mix).filter(([op, weight]) => !(op in REALISTIC_MIX) || typeof weight !== 'number' || !(weight >= 0));
+  if (wrong.length > 0) throw new Error(`LOAD_MIX: ${wrong.map(([op]) => op).join(', ')}: each key an operation (${Object.keys(REALISTIC_MIX).join(', ')}), each weight a number ≥ 0`);
+  return mix as Partial<Record<Operation, number>>;
+}
+const MIX = mixFrom(process.env.LOAD_MIX);
 /**
  * 429 is back-pressure for a moment of overload, not a way to refuse the load this test calls normal: at most
  * this share of any route's requests (LOAD_MAX_429_SHARE overrides it to measure a heavier load).
@@ -30,11 +39,12 @@ describe(`load: ${USERS} concurrent users for ${DURATION_MS / 1000} s, realistic
 
   it('answers every request without a 5xx, refuses at most 1 % of any route with 429, and stores every acknowledged save', async () => {
     const users = await createUsers(stack.gatewayUrl, USERS);
-    const samples = await startTraffic({ baseUrl: stack.gatewayUrl, users, durationMs: DURATION_MS, thinkMs: THINK_MS, timeoutMs: 30_000 }).done;
+    const samples = await startTraffic({ baseUrl: stack.gatewayUrl, users, durationMs: DURATION_MS, thinkMs: THINK_MS, timeoutMs: 30_000, mix: MIX }).done;
     const summary = summarize(samples);
     const data = await verifyAnswers(stack.gatewayUrl, users);
-    recordResult('load', `${USERS}users-${DURATION_MS / 1000}s-think${THINK_MS}ms`, {
+    recordResult('load', `${USERS}users-${DURATION_MS / 1000}s-think${THINK_MS}ms${process.env.LOAD_MIX ? `-mix${JSON.stringify(MIX)}` : ''}`, {
       thinkMs: THINK_MS,
+      mix: MIX,
       users: USERS,
       seconds: DURATION_MS / 1000,
       total: summary.total,
