@@ -1,4 +1,4 @@
-import type { StreamClosingReason } from '@playbook/contract';
+import { streamClosingClientEventSchema, type StreamClosingReason } from '@playbook/contract';
 import { promClient, type ServiceMetrics } from '@playbook/kit';
 
 /** Open event streams (read when scraped) and the streams the gateway ended, by reason. */
@@ -17,5 +17,7 @@ export function createEventMetrics(metrics: ServiceMetrics, openStreams: () => n
     labelNames: ['reason'] as const,
     registers: [metrics.registry],
   });
+  // Every reason is exported from the start, at 0, so the dashboard's rate() has a series before the first close.
+  for (const reason of streamClosingClientEventSchema.shape.reason.options) closed.inc({ reason }, 0);
   return { streamClosed: (reason: StreamClosingReason) => closed.inc({ reason }) };
 }
