@@ -49,8 +49,9 @@ describe('the embedded database', () => {
     expect(await answers.findOne({ _id })).toEqual({ _id, answers: {}, version: 1 });
   });
 
-  // Its Go tests: every SQLite connection retries a taken write lock every millisecond (tools/embedded-db/busy_handler.go) and writes with synchronous=NORMAL.
-  it('waits for a taken write lock by retrying every millisecond, and flushes no commit (its Go tests)', async () => {
+  // Its Go tests: every SQLite connection retries a taken write lock every millisecond (tools/embedded-db/busy_handler.go) and writes with
+  // synchronous=NORMAL; the collector runs at GOGC=400 unless GOGC is set (gc.go).
+  it('waits for a taken write lock by retrying every millisecond, flushes no commit and collects at GOGC=400 (its Go tests)', async () => {
     const { stdout } = await promisify(execFile)('go', ['test', '-count=1', '.'], { cwd: resolve(__dirname, '../../tools/embedded-db') });
     expect(stdout).toMatch(/^ok\s/m);
   }, 180_000);
