@@ -27,10 +27,10 @@ const quoted = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
  * `exec`s it under `nice` (puppeteer puts its own flags first, so `nice` cannot be the executable). `exec` keeps
  * the pid and the pipe: the pid puppeteer sees is the browser's, and every process it forks inherits the niceness.
  *
- * Puppeteer starts the browser in a session of its own, and where the kernel groups each session's processes for
- * the scheduler (autogroup, Linux's default on desktops and many VMs), the group competes with the service's as an
- * equal whatever the niceness inside it: so the script gives the browser's group the same niceness first, where
- * the kernel has the file (it is not an error where it has not, e.g. in a container's own cgroup).
+ * Puppeteer starts the browser in a session of its own. Outside any CPU cgroup (a plain Linux host or VM, not a
+ * container) the kernel schedules each session as a group (autogroup), and the groups share the CPU as equals
+ * whatever the niceness inside them: so the script gives the browser's group the same niceness first. Where there
+ * is no such group (no file, or a container's cgroup), nothing changes and the niceness alone does the work.
  */
 async function launcherFor(executablePath: string, niceness: number, folder: string): Promise<string> {
   if (niceness === 0) return executablePath;
