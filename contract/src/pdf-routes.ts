@@ -58,9 +58,10 @@ export const pdfRoutes: PublicRoute[] = [
   {
     method: 'GET',
     path: '/api/pdf/jobs/:jobId/file',
+    errors: [409],
     service: 'pdf',
     auth: true,
-    summary: "A finished job's PDF",
+    summary: "A finished job's PDF (409 while the job is queued or rendering, 503 when it failed)",
     request: { params: pdfJobParamsSchema },
     responses: { 200: pdfFile },
     timeout: 'long',

@@ -1,3 +1,4 @@
+import { publicOpenApiDocument } from '@playbook/contract';
 import { findOwnedJob, pdfFileName, readJobPdf, toJobView } from '../../src/domain/job-access';
 import { fakePdfDeps } from './fake-pdf-deps';
 
@@ -15,6 +16,9 @@ describe('job access (domain, with fakes)', () => {
     await expect(readJobPdf(fake.deps, fake.addJob({ cacheKey: 'k1', status: 'rendering' }))).rejects.toMatchObject({ status: 409, message: expect.stringContaining('rendering') });
     await expect(readJobPdf(fake.deps, fake.addJob({ cacheKey: 'k2', status: 'failed', error: 'timed out' }))).rejects.toMatchObject({ status: 503, detail: 'timed out', retryAfterSeconds: 30 });
     await expect(readJobPdf(fake.deps, fake.addJob({ cacheKey: 'k3', status: 'done', fileId: 'expired' }))).rejects.toMatchObject({ status: 404 });
+    // …and the OpenAPI document says so (the fuzzer found a 409 it did not list).
+    const documented = Object.keys((publicOpenApiDocument() as { paths: Record<string, { get: { responses: object } }> }).paths['/api/pdf/jobs/{jobId}/file']!.get.responses);
+    expect(documented).toEqual(expect.arrayContaining(['404', '409', '503']));
   });
 
   it('gives the stored bytes of a finished job', async () => {
