@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { createUsers, REALISTIC_MIX, startTraffic, summarize, verifyAnswers, stopAllTraffic, type Operation } from '../../bench/load/traffic';
 import type { TestStack } from '../support/stack';
 import { describeSamples, recordResult } from './support/fault-helpers';
@@ -12,14 +13,10 @@ const DURATION_MS = Number(process.env.LOAD_SECONDS ?? (FULL ? 60 : 10)) * 1000;
  */
 const THINK_MS = Number(process.env.LOAD_THINK_MS ?? 500);
 /** LOAD_MIX overrides weights of the realistic mix, e.g. `{"requestPdf":0,"pollJob":0}`: the same load without PDFs. */
-function mixFrom(text: string | undefined): Partial<Record<Operation, number>> {
-  if (!text) return {};
-  const mix = JSON.parse(text) as Record<string, unknown>;
-  const wrong = Object.entries(mix).filter(([op, weight]) => !(op in REALISTIC_MIX) || typeof weight !== 'number' || !(weight >= 0));
-  if (wrong.length > 0) throw new Error(`LOAD_MIX: ${wrong.map(([op]) => op).join(', ')}: each key an operation (${Object.keys(REALISTIC_MIX).join(', ')}), each weight a number ≥ 0`);
-  return mix as Partial<Record<Operation, number>>;
-}
-const MIX = mixFrom(process.env.LOAD_MIX);
+const mixSchema = z.partialRecord(z.enum(Object.keys(REALISTIC_MIX) as [Operation, ...Operation[]]), z.number().min(0));
+const parsedMix = mixSchema.safeParse(JSON.parse(process.env.LOAD_MIX ?? '{}'));
+if (!parsedMix.success) throw new Error(`LOAD_MIX: ${z.prettifyError(parsedMix.error)}`);
+const MIX = parsedMix.data;
 /**
  * 429 is back-pressure for a moment of overload, not a way to refuse the load this test calls normal: at most
  * this share of any route's requests (LOAD_MAX_429_SHARE overrides it to measure a heavier load).
@@ -42,7 +39,7 @@ describe(`load: ${USERS} concurrent users for ${DURATION_MS / 1000} s, realistic
     const samples = await startTraffic({ baseUrl: stack.gatewayUrl, users, durationMs: DURATION_MS, thinkMs: THINK_MS, timeoutMs: 30_000, mix: MIX }).done;
     const summary = summarize(samples);
     const data = await verifyAnswers(stack.gatewayUrl, users);
-    recordResult('load', `${USERS}users-${DURATION_MS / 1000}s-think${THINK_MS}ms${process.env.LOAD_MIX ? `-mix${JSON.stringify(MIX)}` : ''}`, {
+    recordResult('load', `${USERS}users-${DURATION_MS / 1000}s-think${THINK_MS}ms${Object.keys(MIX).length > 0 ? `-mix${JSON.stringify(MIX)}` : ''}`, {
       thinkMs: THINK_MS,
       mix: MIX,
       users: USERS,
