@@ -1,6 +1,7 @@
 import { NatsError, type JetStreamManager, type ObjectStore, type ObjectStoreOptions, type StreamConfig } from 'nats';
 import { inSpan, isTracingActive, SpanKind } from '../tracing/trace-context';
 import type { NatsHandle } from './nats-connection';
+import { hashObjectsWithNodeCrypto } from './object-store-digest';
 
 /** JetStream's "stream not found" API error. */
 const STREAM_NOT_FOUND = 10059;
@@ -36,6 +37,7 @@ export async function ensureStream(nats: NatsHandle, config: Partial<StreamConfi
  * it sends, which nats-server 2.15 refuses as an unknown field.
  */
 export async function openObjectStore(nats: NatsHandle, bucket: string, options: Partial<ObjectStoreOptions> = {}): Promise<ObjectStore> {
+  hashObjectsWithNodeCrypto();
   const store = await nats.connection.jetstream().views.os(bucket, options);
   const { replicas, streamInfo } = await store.status();
   if (replicas !== nats.streamReplicas) {
