@@ -12,7 +12,7 @@ const mb = (kib) => `${(kib / 1024).toFixed(0)} MB`;
 const load = read('load');
 for (const [key, run] of Object.entries(load)) {
   if (typeof run !== 'object' || !run.routes) continue;
-  out.push(`### Load ${key} (${run.total} requests, ${run.rps} req/s, 5xx ${run.fivexx}, network errors ${run.networkErrors}, 429 ${run.status429}, lost writes ${run.lostWrites})`, '');
+  out.push(`### Load ${key} (${run.total} requests, ${run.rps} req/s, 5xx ${run.fivexx}, network errors ${run.networkErrors}, 429 ${run.status429}, saves acknowledged ${run.saves?.acknowledged}, lost ${run.saves?.lost}, torn ${run.saves?.torn})`, '');
   out.push('| route | requests | statuses | p50 ms | p90 ms | p99 ms | max ms |', '|---|---:|---|---:|---:|---:|---:|');
   for (const r of run.routes) out.push(`| ${r.route} | ${r.count} | ${Object.entries(r.statuses).map(([s, n]) => `${s}×${n}`).join(' ')} | ${r.p50} | ${r.p90} | ${r.p99} | ${r.max} |`);
   out.push('');
