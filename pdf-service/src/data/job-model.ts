@@ -17,6 +17,7 @@ const jobSchema = new Schema<JobDocument>(
     pages: Number,
     bytes: Number,
     attempts: { type: Number, default: 0 },
+    slot: Number,
     requestId: String,
     finishedAt: Date,
     expiresAt: { type: Date, required: true, index: true },

@@ -20,6 +20,7 @@ const toJob = (doc: JobDocument): PdfJob => ({
   ...(doc.fileId ? { fileId: doc.fileId } : {}),
   ...(doc.pages !== undefined ? { pages: doc.pages } : {}),
   ...(doc.bytes !== undefined ? { bytes: doc.bytes } : {}),
+  ...(doc.slot !== undefined ? { slot: doc.slot } : {}),
 });
 
 /** Filters built here from trusted values only; `trusted` keeps mongoose's sanitizeFilter from wrapping operators. */

@@ -20,4 +20,6 @@ export interface PdfJob {
   updatedAt: Date;
   /** When the job and its PDF are removed (PDF_RETENTION_DAYS after the render). */
   expiresAt: Date;
+  /** The owner's place (JobSlots) the job holds while in progress; given back when it is done or failed. */
+  slot?: number;
 }

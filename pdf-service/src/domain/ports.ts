@@ -17,6 +17,8 @@ export interface NewJob {
   cacheKey: string;
   requestId?: string;
   expiresAt: Date;
+  /** The owner's place the job took (JobSlots). */
+  slot?: number;
 }
 
 /** The stored PDF a finished job points at. */

@@ -49,17 +49,26 @@ export async function renderJob(deps: RenderUseCaseDeps, jobId: string, attempt:
     if (doc.answeredCount === 0) deps.logger.warn(`project ${job.projectId} has no answers: the PDF is blank with an "empty" banner`, { jobId, projectId: job.projectId });
   }
   const done = await deps.jobs.markDone(job, { fileId: stored.fileId, cacheKey, pages: stored.pages, bytes: stored.bytes, expiresAt: stored.expiresAt });
-  await deps.publishJobUpdated({ jobId, projectId: job.projectId, ownerId: job.ownerId, status: 'done' });
+  await Promise.all([deps.publishJobUpdated({ jobId, projectId: job.projectId, ownerId: job.ownerId, status: 'done' }), giveBackSlot(deps, done)]);
   deps.metrics.jobs.inc({ status: 'done' });
   deps.logger.debug(`job ${jobId} done in ${Math.round(performance.now() - started)} ms`, { jobId });
   return { outcome: 'done', job: done };
 }
 
-/** Records a job as failed for good and announces it. */
+/**
+ * Frees the owner's place a finished job held, so the owner's next PDF takes it with one write. Only a
+ * shortcut: when it fails, the next request finds the job finished and frees the place itself (request-pdf.ts).
+ */
+async function giveBackSlot(deps: PdfUseCaseDeps, job: PdfJob): Promise<void> {
+  if (job.slot === undefined) return;
+  await deps.jobSlots.free(job.ownerId, job.slot, job.jobId).catch((error: unknown) => deps.logger.warn(`job ${job.jobId}: its place stays taken until the owner's next PDF frees it: ${(error as Error).message}`, { jobId: job.jobId }));
+}
+
+/** Records a job as failed for good, announces it and gives its place back. */
 export async function failJob(deps: PdfUseCaseDeps, jobId: string, reason: string): Promise<void> {
   const job = await deps.jobs.markFailed(jobId, reason);
   if (!job) return;
   deps.logger.warn(`job ${jobId} failed: ${reason}`, { jobId, projectId: job.projectId });
   deps.metrics.jobs.inc({ status: 'failed' });
-  await deps.publishJobUpdated({ jobId, projectId: job.projectId, ownerId: job.ownerId, status: 'failed', error: reason });
+  await Promise.all([deps.publishJobUpdated({ jobId, projectId: job.projectId, ownerId: job.ownerId, status: 'failed', error: reason }), giveBackSlot(deps, job)]);
 }

@@ -20,19 +20,20 @@ const isStored = (job: PdfJob, now: number) => job.status === 'done' && job.expi
 const BUSY_RETRY_AFTER_SECONDS = 5;
 
 /**
- * Takes one of the owner's places for a new job. A place whose job finished, failed, vanished or went stale is
- * freed and taken: places are never given back by the render path, so a crash cannot leak one.
+ * Takes one of the owner's places for a new job: its number, or undefined when all are taken. A finished job gives
+ * its place back (render-job.ts); a place whose job finished, failed, vanished or went stale without giving it back
+ * (a crash, a lost database write) is freed here and taken, so no place leaks.
  */
-async function claimJobSlot(deps: PdfUseCaseDeps, ownerId: string, jobId: string): Promise<boolean> {
+async function claimJobSlot(deps: PdfUseCaseDeps, ownerId: string, jobId: string): Promise<number | undefined> {
   for (let slot = 0; slot < deps.maxJobsPerOwner; slot++) {
     const first = await deps.jobSlots.claim(ownerId, slot, jobId);
-    if (first.claimed) return true;
+    if (first.claimed) return slot;
     const holder = await deps.jobs.find(first.heldBy);
     if (holder && holder.status !== 'done' && holder.status !== 'failed' && Date.now() - holder.updatedAt.getTime() < STALE_JOB_MS) continue;
     await deps.jobSlots.free(ownerId, slot, first.heldBy);
-    if ((await deps.jobSlots.claim(ownerId, slot, jobId)).claimed) return true;
+    if ((await deps.jobSlots.claim(ownerId, slot, jobId)).claimed) return slot;
   }
-  return false;
+  return undefined;
 }
 
 /**
@@ -70,7 +71,8 @@ export async function requestPdf(deps: PdfUseCaseDeps, ownerId: string, projectI
   if (latest && latest.ownerId === ownerId && latest.status !== 'done' && now - latest.updatedAt.getTime() < STALE_JOB_MS) return { job: latest, cached: false };
   deps.metrics.cacheRequests.inc({ result: 'miss' });
   const jobId = randomUUID();
-  if (!(await claimJobSlot(deps, ownerId, jobId))) {
+  const slot = await claimJobSlot(deps, ownerId, jobId);
+  if (slot === undefined) {
     throw new TooManyRequestsError(BUSY_RETRY_AFTER_SECONDS, `${deps.maxJobsPerOwner} of your PDFs are being made already; retry when one is done`);
   }
   const job = await deps.jobs.create({
@@ -81,6 +83,7 @@ export async function requestPdf(deps: PdfUseCaseDeps, ownerId: string, projectI
     cacheKey,
     requestId,
     expiresAt: new Date(now + deps.retentionMs),
+    slot,
   });
   // Announced before a worker can take it, so `queued` never arrives after `rendering`.
   await announceProgress(deps, { jobId, projectId, ownerId, status: 'queued' });

@@ -1,5 +1,6 @@
 import { snapshotCacheKey } from '../../src/domain/cache-key';
 import { failJob, PermanentJobError, renderJob } from '../../src/domain/render-job';
+import { requestPdf } from '../../src/domain/request-pdf';
 import { fakePdfDeps, snapshotOf } from './fake-pdf-deps';
 
 function withQueuedJob() {
@@ -22,6 +23,27 @@ describe('renderJob (domain, with fakes)', () => {
       { jobId: job.jobId, projectId: 'p1', ownerId: 'ana', status: 'done' },
     ]);
     expect(fake.counted).toEqual(['jobs done']);
+  });
+
+  it("gives the owner's place back when the job is done or failed, so the next job takes it with one write", async () => {
+    const fake = fakePdfDeps();
+    fake.projects.set('p2', snapshotOf(1, 'p2'));
+    const { job: rendered } = await requestPdf(fake.deps, 'ana', 'p1');
+    const { job: failed } = await requestPdf(fake.deps, 'ana', 'p2');
+    expect([fake.slots.get('ana#0'), fake.slots.get('ana#1')]).toEqual([rendered.jobId, failed.jobId]);
+    await renderJob(fake.deps, rendered.jobId, 1);
+    expect(fake.slots.has('ana#0')).toBe(false);
+    await failJob(fake.deps, failed.jobId, 'Chromium crashed');
+    expect(fake.slots.has('ana#1')).toBe(false);
+  });
+
+  it('finishes the job when its place cannot be given back (the next request frees it)', async () => {
+    const fake = fakePdfDeps();
+    const { job } = await requestPdf(fake.deps, 'ana', 'p1');
+    fake.deps.jobSlots.free = async () => Promise.reject(new Error('database unreachable'));
+    expect(await renderJob(fake.deps, job.jobId, 1)).toMatchObject({ outcome: 'done' });
+    expect(fake.announced.map((event) => event.status)).toEqual(['queued', 'rendering', 'done']);
+    expect(fake.logs()).toContain('its place stays taken until the owner\'s next PDF frees it: database unreachable');
   });
 
   it('renders on when its progress cannot be announced, and still announces it done', async () => {
