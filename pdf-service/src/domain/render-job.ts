@@ -5,11 +5,42 @@ import { buildPlaybookDocument } from './document-model';
 import type { PdfJob } from './pdf-job';
 import { playbookRenderInput } from './playbook-template';
 import { announceProgress, type PdfUseCaseDeps, type RenderUseCaseDeps } from './pdf-use-case-deps';
+import type { StoredPdf } from './ports';
 
 /** A job that cannot succeed however often it is retried (its project is gone, for instance). */
 export class PermanentJobError extends Error {}
 
 export type RenderJobResult = { outcome: 'done'; job: PdfJob } | { outcome: 'skipped'; reason: string };
+
+/** The job's PDF: the one stored for its content, or a new render of it, stored. */
+async function storedPdfOf(deps: RenderUseCaseDeps, job: PdfJob, startedWith?: ProjectSnapshot): Promise<{ cacheKey: string; stored: StoredPdf }> {
+  const { jobId } = job;
+  const snapshot =
+    startedWith ??
+    (await deps.fetchSnapshot(job.projectId, job.ownerId).catch((error: unknown) => {
+      if (error instanceof AppError && error.status === 404) throw new PermanentJobError('The project no longer exists');
+      throw error;
+    }));
+  const cacheKey = snapshotCacheKey(snapshot);
+  const found = await deps.files.findByKey(cacheKey);
+  if (found) {
+    deps.logger.info(`job ${jobId}: reusing the PDF already stored for this content (${found.pages} pages, ${found.bytes} bytes)`);
+    return { cacheKey, stored: found };
+  }
+  const doc = buildPlaybookDocument(snapshot);
+  const { pdf, pages, durationMs } = await traced('pdf.render', () => deps.renderer.render(playbookRenderInput(doc)), { 'pdf.job_id': jobId });
+  const expiresAt = new Date(Date.now() + deps.retentionMs);
+  const storing = performance.now();
+  const stored = await deps.files.save(cacheKey, pdf, { projectId: job.projectId, ownerId: job.ownerId, pages, expiresAt });
+  const storeMs = Math.round(performance.now() - storing);
+  const counts = { responses: doc.responseCount, fields: doc.fieldCount, fieldsWithData: doc.answeredCount, durationMs: Math.round(durationMs), pages, bytes: pdf.length, storeMs };
+  deps.logger.info(
+    `rendered job ${jobId}: ${counts.responses} responses, ${counts.fieldsWithData}/${counts.fields} fields with data, ${counts.durationMs} ms, ${pages} pages, ${pdf.length} bytes (stored in ${storeMs} ms)`,
+    { jobId, projectId: job.projectId, ...counts },
+  );
+  if (doc.answeredCount === 0) deps.logger.warn(`project ${job.projectId} has no answers: the PDF is blank with an "empty" banner`, { jobId, projectId: job.projectId });
+  return { cacheKey, stored };
+}
 
 /**
  * Renders one job: takes the snapshot the job was started with (or fetches the current one), reuses the PDF stored for its cache key or renders
@@ -21,33 +52,14 @@ export async function renderJob(deps: RenderUseCaseDeps, jobId: string, attempt:
   const job = await deps.jobs.find(jobId);
   if (!job) return { outcome: 'skipped', reason: 'the job no longer exists' };
   if (job.status === 'done' || job.status === 'failed') return { outcome: 'skipped', reason: `the job is already ${job.status}` };
-  const [snapshot] = await Promise.all([
-    startedWith ??
-      deps.fetchSnapshot(job.projectId, job.ownerId).catch((error: unknown) => {
-        if (error instanceof AppError && error.status === 404) throw new PermanentJobError('The project no longer exists');
-        throw error;
-      }),
-    deps.jobs.markRendering(jobId, attempt),
-  ]);
-  await announceProgress(deps, { jobId, projectId: job.projectId, ownerId: job.ownerId, status: 'rendering' });
-  const cacheKey = snapshotCacheKey(snapshot);
-  let stored = await deps.files.findByKey(cacheKey);
-  if (stored) {
-    deps.logger.info(`job ${jobId}: reusing the PDF already stored for this content (${stored.pages} pages, ${stored.bytes} bytes)`);
-  } else {
-    const doc = buildPlaybookDocument(snapshot);
-    const { pdf, pages, durationMs } = await traced('pdf.render', () => deps.renderer.render(playbookRenderInput(doc)), { 'pdf.job_id': jobId });
-    const expiresAt = new Date(Date.now() + deps.retentionMs);
-    const storing = performance.now();
-    stored = await deps.files.save(cacheKey, pdf, { projectId: job.projectId, ownerId: job.ownerId, pages, expiresAt });
-    const storeMs = Math.round(performance.now() - storing);
-    const counts = { responses: doc.responseCount, fields: doc.fieldCount, fieldsWithData: doc.answeredCount, durationMs: Math.round(durationMs), pages, bytes: pdf.length, storeMs };
-    deps.logger.info(
-      `rendered job ${jobId}: ${counts.responses} responses, ${counts.fieldsWithData}/${counts.fields} fields with data, ${counts.durationMs} ms, ${pages} pages, ${pdf.length} bytes (stored in ${storeMs} ms)`,
-      { jobId, projectId: job.projectId, ...counts },
-    );
-    if (doc.answeredCount === 0) deps.logger.warn(`project ${job.projectId} has no answers: the PDF is blank with an "empty" banner`, { jobId, projectId: job.projectId });
-  }
+  // The job's new state and its announcement go on beside the render, which needs neither; both are settled
+  // before the job is marked done or given up, so `rendering` is never announced after `done` or `failed`.
+  const markedRendering = deps.jobs.markRendering(jobId, attempt).then(() => announceProgress(deps, { jobId, projectId: job.projectId, ownerId: job.ownerId, status: 'rendering' }));
+  const { cacheKey, stored } = await storedPdfOf(deps, job, startedWith).catch(async (error: unknown) => {
+    await markedRendering.catch(() => undefined);
+    throw error;
+  });
+  await markedRendering;
   const done = await deps.jobs.markDone(job, { fileId: stored.fileId, cacheKey, pages: stored.pages, bytes: stored.bytes, expiresAt: stored.expiresAt });
   await Promise.all([deps.publishJobUpdated({ jobId, projectId: job.projectId, ownerId: job.ownerId, status: 'done' }), giveBackSlot(deps, done)]);
   deps.metrics.jobs.inc({ status: 'done' });

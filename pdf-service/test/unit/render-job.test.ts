@@ -46,6 +46,40 @@ describe('renderJob (domain, with fakes)', () => {
     expect(fake.logs()).toContain('its place stays taken until the owner\'s next PDF frees it: database unreachable');
   });
 
+  it('renders while the job is marked rendering, and announces rendering before done', async () => {
+    const { fake, job } = withQueuedJob();
+    const steps: string[] = [];
+    const { markRendering } = fake.deps.jobs;
+    fake.deps.jobs.markRendering = async (...args) => {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      steps.push('marked rendering');
+      return markRendering(...args);
+    };
+    const { render } = fake.deps.renderer;
+    fake.deps.renderer.render = async (input) => {
+      steps.push('render started');
+      return render(input);
+    };
+    expect(await renderJob(fake.deps, job.jobId, 1)).toMatchObject({ outcome: 'done' });
+    expect(steps).toEqual(['render started', 'marked rendering']);
+    expect(fake.announced.map((event) => event.status)).toEqual(['rendering', 'done']);
+  });
+
+  it('settles the rendering state before a failed render is reported', async () => {
+    const { fake, job } = withQueuedJob();
+    let marked = false;
+    const { markRendering } = fake.deps.jobs;
+    fake.deps.jobs.markRendering = async (...args) => {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      marked = true;
+      return markRendering(...args);
+    };
+    fake.deps.renderer.render = async () => Promise.reject(new Error('Chromium crashed'));
+    await expect(renderJob(fake.deps, job.jobId, 1)).rejects.toThrow('Chromium crashed');
+    expect(marked).toBe(true);
+    expect(fake.announced.map((event) => event.status)).toEqual(['rendering']);
+  });
+
   it('renders on when its progress cannot be announced, and still announces it done', async () => {
     const { fake, job } = withQueuedJob();
     const publish = fake.deps.publishJobUpdated;
