@@ -44,7 +44,7 @@ describe('a cached PDF', () => {
     const changed = await generate(ada, projectId);
     expect(changed.jobId).not.toBe(rendered.jobId);
     expect(changed.text).toContain('Changed after the first PDF');
-  });
+  }, 90_000); // two renders: seconds each when other suites share the machine's two cores
 
   it('shows a save left half-done (answers written, project version not, lock held), not the PDF from before it', async () => {
     const bea = stack.tokenFor('bea');
@@ -60,5 +60,5 @@ describe('a cached PDF', () => {
     const after = await generate(bea, projectId);
     expect(after.jobId).not.toBe(before.jobId);
     expect(after.text).toContain('Saved just before the crash');
-  });
+  }, 90_000);
 });
