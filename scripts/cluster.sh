@@ -64,8 +64,12 @@ fetch_crds() {
 }
 
 build_plane() {
-  local dir; dir="$(plane_dir)"
+  local dir lock; dir="$(plane_dir)"
   mkdir -p "$dir"
+  # One build at a time per cache: a second test run started beside the first waits here and then finds the
+  # binaries built, instead of both writing (and fetch_crds removing) the same files.
+  exec {lock}>"$dir.lock"
+  flock "$lock"
   local started=$SECONDS
   build_one "$dir" etcd . etcd
   local tool
@@ -86,6 +90,7 @@ build_plane() {
   mkdir -p "$ROOT/.bin"
   ln -sfn "$dir" "$BIN_LINK"
   log "control plane $K8S_VERSION ready in .bin/k8s ($((SECONDS - started)) s)"
+  exec {lock}>&-
 }
 
 # free_ports N: N ports nothing listens on, from the kernel's ephemeral range.

@@ -63,8 +63,8 @@ ensure_nats_server() {
   if [ ! -x "$bin" ]; then
     log "building nats-server $version"
     mkdir -p "$cache"
-    (cd "$src" && go build -trimpath -o "$bin.partial" github.com/nats-io/nats-server/v2)
-    mv "$bin.partial" "$bin"
+    (cd "$src" && go build -trimpath -o "$bin.partial.$$" github.com/nats-io/nats-server/v2)
+    mv "$bin.partial.$$" "$bin"
   fi
   mkdir -p "$ROOT/.bin"
   ln -sfn "$bin" "$ROOT/.bin/nats-server"

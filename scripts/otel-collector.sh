@@ -14,8 +14,8 @@ ensure_otel_collector() {
   if [ ! -x "$bin" ]; then
     printf '\033[1m==> %s\033[0m\n' "building the OpenTelemetry Collector $version" >&2
     mkdir -p "$cache"
-    (cd "$src" && go build -trimpath -o "$bin.partial" .)
-    mv "$bin.partial" "$bin"
+    (cd "$src" && go build -trimpath -o "$bin.partial.$$" .)
+    mv "$bin.partial.$$" "$bin"
   fi
   mkdir -p "$OTEL_COLLECTOR_ROOT/.bin"
   ln -sfn "$bin" "$OTEL_COLLECTOR_ROOT/.bin/otelcol"
