@@ -24,6 +24,28 @@ export interface PdfRendererOptions {
   metrics: PdfMetrics;
 }
 
+/** How long a failed render waits for its browser's disconnect to be reported before calling the failure its own. */
+const BROWSER_LOST_GRACE_MS = 2_000;
+
+/**
+ * Whether a render failed because its browser went away. A killed browser can fail the page's commands a moment
+ * before puppeteer reports the disconnect; a failure then taken as the render's own is not retried on a new browser
+ * but waits for the job's redelivery (fault-chromium-kill.test.ts saw jobs finish 31 and 56 s after the kill on a
+ * busy machine, against seconds). So a failure waits up to `graceMs` for `lost` (the disconnect watch) first.
+ */
+export async function browserWentAway(lostNow: boolean, lost: Promise<never>, graceMs: number): Promise<boolean> {
+  if (lostNow) return true;
+  let timer: NodeJS.Timeout | undefined;
+  const grace = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), graceMs);
+  });
+  try {
+    return await Promise.race([lost.then(() => false, () => true), grace]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Counts the page objects of a Chromium (Skia) PDF, which writes one `/Type /Page` per page and no object streams. */
 export function countPdfPages(pdf: Uint8Array): number {
   return Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength).toString('latin1').match(/\/Type\s*\/Page\b/g)?.length ?? 0;
@@ -126,7 +148,7 @@ export class PdfRenderer implements DocumentRenderer {
       return pdf;
     } catch (error) {
       work.catch(() => undefined);
-      const lost = lease.browserLost();
+      const lost = error instanceof RenderTimeoutError ? lease.browserLost() : await browserWentAway(lease.browserLost(), watch.lost, BROWSER_LOST_GRACE_MS);
       await lease.release({ discard: true });
       if (lost) throw new BrowserLostError(error);
       throw error;
