@@ -51,7 +51,7 @@ describe('the PDF job store against the real database', () => {
     expect((await jobs.findLatestForKey('race-key', ['queued']))?.jobId).toMatch(/^race-\d$/);
   });
 
-  it('finds a done job it has seen without reading the database, and forgets it once deleted or expired', async () => {
+  it('finds a done job it has seen, by key or id, without reading the database, and forgets it once deleted or expired', async () => {
     const jobs = await createJobRepository(db.connection);
     const stored = db.connection.collection<ReturnType<typeof job>>('pdf_jobs');
     const created = await jobs.create({ jobId: 'seen', projectId: 'seen-p', ownerId: 'o', projectName: 'P', cacheKey: 'seen-key', expiresAt: new Date(Date.now() + 60_000) });
@@ -59,9 +59,19 @@ describe('the PDF job store against the real database', () => {
     // Behind the repository's back: only a read of the database would notice.
     await stored.updateOne({ _id: 'seen' }, { $set: { projectName: 'changed in the database' } });
     expect(await jobs.findLatestForKey('seen-key', ['done'])).toMatchObject({ jobId: 'seen', projectName: 'P', status: 'done' });
+    // By its id too: what a request waiting for this render reads when woken by `done`.
+    expect(await jobs.find('seen')).toMatchObject({ jobId: 'seen', projectName: 'P', status: 'done', fileId: 'f' });
 
     await jobs.deleteWhere({ projectId: 'seen-p' });
     expect(await jobs.findLatestForKey('seen-key', ['done'])).toBeUndefined();
+    expect(await jobs.find('seen')).toBeUndefined();
+
+    const brief = await jobs.create({ jobId: 'brief', projectId: 'brief-p', ownerId: 'o', projectName: 'P', cacheKey: 'brief-key', expiresAt: new Date(Date.now() + 300) });
+    await jobs.markDone(brief, { fileId: 'f', cacheKey: 'brief-key', pages: 1, bytes: 10, expiresAt: new Date(Date.now() + 300) });
+    await stored.updateOne({ _id: 'brief' }, { $set: { projectName: 'read from the database' } });
+    expect((await jobs.find('brief'))?.projectName).toBe('P');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect((await jobs.find('brief'))?.projectName).toBe('read from the database'); // expired: no longer remembered
 
     await stored.insertOne({ ...job('short', 'short-key', 0), expiresAt: new Date(Date.now() + 300) });
     await db.connection.collection('pdf_jobs_by_key').insertOne({ _id: 'short-key' as never, jobId: 'short' });

@@ -43,17 +43,33 @@ export async function createJobRepository(connection: Connection): Promise<JobRe
     for (const [cacheKey, jobId] of newest) await newestByKey.updateOne({ _id: cacheKey }, { $set: { jobId } }, { upsert: true });
   }
 
-  // The done job of each content this process has seen, so that a cached PDF is found without reading the
-  // database twice (docs/benchmarks.md, PDF rendering). A done job never changes; deleteWhere forgets what it
-  // deletes, and one past its expiry is dropped. Another replica's deletion is not seen here, but those follow a
-  // project's or an account's deletion, which the version check refuses first.
+  // The done jobs this process has seen: by content, so that a cached PDF is found without reading the database
+  // twice, and for a minute by id, so that a request woken by its render's `done` reads nothing (docs/benchmarks.md,
+  // PDF rendering). A done job never changes; deleteWhere forgets what it deletes, and one past its expiry is
+  // dropped. Another replica's deletion is not seen here: by content, those follow a project's or an account's
+  // deletion, which the version check refuses first; by id, the minute bounds how long a deleted job still shows.
   const doneByKey = new LRUCache<string, PdfJob>({ max: 5_000 });
+  const doneById = new LRUCache<string, PdfJob>({ max: 5_000, ttl: 60_000 });
   const rememberDone = (job: PdfJob | undefined) => {
-    if (job?.status === 'done') doneByKey.set(job.cacheKey, job);
+    if (job?.status === 'done') {
+      doneByKey.set(job.cacheKey, job);
+      doneById.set(job.jobId, job);
+    }
+    return job;
+  };
+  const forget = (job: PdfJob) => {
+    doneByKey.delete(job.cacheKey);
+    doneById.delete(job.jobId);
+  };
+  const remembered = (cache: LRUCache<string, PdfJob>, key: string) => {
+    const job = cache.get(key);
+    if (job && job.expiresAt.getTime() <= Date.now()) return void forget(job);
     return job;
   };
 
   const find = async (jobId: string): Promise<PdfJob | undefined> => {
+    const done = remembered(doneById, jobId);
+    if (done) return done;
     const doc = await jobs.findById(jobId).lean<JobDocument>();
     return doc ? toJob(doc) : undefined;
   };
@@ -66,9 +82,8 @@ export async function createJobRepository(connection: Connection): Promise<JobRe
     },
     find,
     async findLatestForKey(cacheKey, statuses) {
-      const done = statuses.includes('done') ? doneByKey.get(cacheKey) : undefined;
-      if (done && done.expiresAt.getTime() > Date.now()) return done;
-      if (done) doneByKey.delete(cacheKey);
+      const done = statuses.includes('done') ? remembered(doneByKey, cacheKey) : undefined;
+      if (done) return done;
       const newest = await newestByKey.findById(cacheKey).lean<JobByKeyDocument>();
       const job = rememberDone(newest ? await find(newest.jobId) : undefined);
       return job && statuses.includes(job.status) ? job : undefined;
@@ -96,7 +111,7 @@ export async function createJobRepository(connection: Connection): Promise<JobRe
       if (docs.length === 0) return [];
       const ids = docs.map((doc) => doc._id);
       const deleted = new Set(ids);
-      for (const [cacheKey, job] of doneByKey.entries()) if (deleted.has(job.jobId)) doneByKey.delete(cacheKey);
+      for (const job of [...doneByKey.values(), ...doneById.values()]) if (deleted.has(job.jobId)) forget(job);
       await jobs.deleteMany({ _id: anyOf(ids) });
       await newestByKey.deleteMany({ jobId: anyOf(ids) });
       return [...new Set(docs.map((doc) => doc.fileId).filter((id): id is string => Boolean(id)))];

@@ -15,10 +15,14 @@ const isFinished = (job: PdfJob) => job.status === 'done' || job.status === 'fai
  * a job still running after the wait is handed back to be polled.
  */
 export async function generatePdf(deps: PdfUseCaseDeps, waiting: JobWaiting, ownerId: string, projectId: string, waitMs: number, requestId?: string): Promise<GeneratedPdf> {
-  const { job: started } = await requestPdf(deps, ownerId, projectId, requestId);
+  const { job: started, queued } = await requestPdf(deps, ownerId, projectId, requestId);
+  // A job this request has just queued cannot have finished yet: the wait listens before any message can arrive,
+  // so its first look, which is for a job that finished before the wait began, is skipped (one read less).
+  let unread = queued;
   const finished = isFinished(started)
     ? started
     : await waiting.waitFor(started.jobId, waitMs, async () => {
+        if (unread) return void (unread = false);
         const job = await findOwnedJob(deps, ownerId, started.jobId);
         return isFinished(job) ? job : undefined;
       });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TooManyRequestsError } from '@playbook/kit';
 import { pdfCacheKey, snapshotCacheKey } from './cache-key';
-import type { PdfJob } from './pdf-job';
+import type { PdfJob, PdfJobStatus } from './pdf-job';
 import { failJob } from './render-job';
 import { announceProgress, type PdfUseCaseDeps } from './pdf-use-case-deps';
 
@@ -9,10 +9,15 @@ export interface PdfRequestOutcome {
   job: PdfJob;
   /** The PDF for this exact content is already stored: no render needed. */
   cached: boolean;
+  /** This request queued the job (rather than joining one in progress or finding a stored PDF). */
+  queued: boolean;
 }
 
 /** A queued or rendering job older than this is presumed lost and a new one is started. */
 const STALE_JOB_MS = 10 * 60 * 1000;
+
+/** The jobs a request for the same content is answered from: a stored PDF, or the requester's render in progress. */
+const JOINABLE: PdfJobStatus[] = ['done', 'queued', 'rendering'];
 
 const isStored = (job: PdfJob, now: number) => job.status === 'done' && job.expiresAt.getTime() > now;
 
@@ -43,10 +48,10 @@ async function claimJobSlot(deps: PdfUseCaseDeps, ownerId: string, jobId: string
  */
 async function cachedOutcome(deps: PdfUseCaseDeps, job: PdfJob, requesterId: string, requestId?: string): Promise<PdfRequestOutcome> {
   deps.metrics.cacheRequests.inc({ result: 'hit' });
-  if (job.ownerId === requesterId) return { job, cached: true };
+  if (job.ownerId === requesterId) return { job, cached: true, queued: false };
   const { projectId, projectName, cacheKey, fileId, pages, bytes, expiresAt } = job;
   const own = await deps.jobs.create({ jobId: randomUUID(), projectId, ownerId: requesterId, projectName, cacheKey, requestId, expiresAt });
-  return { job: await deps.jobs.markDone(own, { fileId: fileId ?? cacheKey, cacheKey, pages: pages ?? 0, bytes: bytes ?? 0, expiresAt }), cached: true };
+  return { job: await deps.jobs.markDone(own, { fileId: fileId ?? cacheKey, cacheKey, pages: pages ?? 0, bytes: bytes ?? 0, expiresAt }), cached: true, queued: false };
 }
 
 /**
@@ -60,15 +65,17 @@ async function cachedOutcome(deps: PdfUseCaseDeps, job: PdfJob, requesterId: str
  */
 export async function requestPdf(deps: PdfUseCaseDeps, ownerId: string, projectId: string, requestId?: string): Promise<PdfRequestOutcome> {
   const version = await deps.fetchVersion(projectId, ownerId);
-  const stored = await deps.jobs.findLatestForKey(pdfCacheKey(projectId, version), ['done']);
+  const versionKey = pdfCacheKey(projectId, version);
+  const stored = await deps.jobs.findLatestForKey(versionKey, JOINABLE);
   if (stored && isStored(stored, Date.now())) return cachedOutcome(deps, stored, ownerId, requestId);
   // The snapshot may be newer than the versions just read (a save in between): its own key decides.
   const snapshot = await deps.fetchSnapshot(projectId, ownerId);
   const cacheKey = snapshotCacheKey(snapshot);
-  const latest = await deps.jobs.findLatestForKey(cacheKey, ['done', 'queued', 'rendering']);
+  // Usually the same key, already looked up: a miss reads the database once, not twice.
+  const latest = cacheKey === versionKey ? stored : await deps.jobs.findLatestForKey(cacheKey, JOINABLE);
   const now = Date.now();
   if (latest && isStored(latest, now)) return cachedOutcome(deps, latest, ownerId, requestId);
-  if (latest && latest.ownerId === ownerId && latest.status !== 'done' && now - latest.updatedAt.getTime() < STALE_JOB_MS) return { job: latest, cached: false };
+  if (latest && latest.ownerId === ownerId && latest.status !== 'done' && now - latest.updatedAt.getTime() < STALE_JOB_MS) return { job: latest, cached: false, queued: false };
   deps.metrics.cacheRequests.inc({ result: 'miss' });
   const jobId = randomUUID();
   const slot = await claimJobSlot(deps, ownerId, jobId);
@@ -94,5 +101,5 @@ export async function requestPdf(deps: PdfUseCaseDeps, ownerId: string, projectI
     await failJob(deps, job.jobId, 'The job could not be queued').catch(() => undefined);
     throw error;
   }
-  return { job, cached: false };
+  return { job, cached: false, queued: true };
 }

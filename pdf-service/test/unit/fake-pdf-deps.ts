@@ -53,7 +53,7 @@ export function fakePdfDeps() {
   const announced: PdfJobUpdatedEvent[] = [];
   const renders: RenderInput[] = [];
   const counted: string[] = [];
-  const calls = { fetchSnapshot: 0, fetchVersion: 0 };
+  const calls = { fetchSnapshot: 0, fetchVersion: 0, findLatestForKey: 0, find: 0 };
   const failures = { enqueue: false };
   const captured = createCapturingLogger('fake');
   let nextJob = 1;
@@ -78,8 +78,12 @@ export function fakePdfDeps() {
       newestByKey.set(job.cacheKey, job.jobId);
       return { ...created };
     },
-    find: async (jobId) => copy(jobs.get(jobId)),
+    find: async (jobId) => {
+      calls.find += 1;
+      return copy(jobs.get(jobId));
+    },
     findLatestForKey: async (cacheKey, statuses) => {
+      calls.findLatestForKey += 1;
       const job = jobs.get(newestByKey.get(cacheKey) ?? '');
       return job && statuses.includes(job.status) ? { ...job } : undefined;
     },

@@ -8,23 +8,26 @@ describe('requestPdf (domain, with fakes)', () => {
   it('queues a new job for content never rendered, with the snapshot, and counts a cache miss', async () => {
     const fake = fakePdfDeps();
     const before = Date.now();
-    const { job, cached } = await requestPdf(fake.deps, 'ana', 'p1', 'req-1');
+    const { job, cached, queued } = await requestPdf(fake.deps, 'ana', 'p1', 'req-1');
     const after = Date.now();
     expect(cached).toBe(false);
+    expect(queued).toBe(true);
     expect(job).toMatchObject({ status: 'queued', projectId: 'p1', ownerId: 'ana', projectName: 'Clinic visits', cacheKey: snapshotCacheKey(snapshotOf(1)) });
     expect(job.expiresAt.getTime()).toBeGreaterThanOrEqual(before + 7 * DAY_MS); // kept PDF_RETENTION_DAYS
     expect(job.expiresAt.getTime()).toBeLessThanOrEqual(after + 7 * DAY_MS);
     expect(fake.queued).toEqual([job.jobId]);
     expect(fake.announced).toEqual([{ jobId: job.jobId, projectId: 'p1', ownerId: 'ana', status: 'queued' }]);
     expect(fake.counted).toEqual(['cache miss']);
+    // The snapshot has the versions' key, already looked up: the job store is not asked twice.
+    expect(fake.calls).toMatchObject({ fetchVersion: 1, fetchSnapshot: 1, findLatestForKey: 1 });
   });
 
   it('serves a stored PDF from the versions alone, without reading the answers or queueing', async () => {
     const fake = fakePdfDeps();
     const stored = fake.addJob({ cacheKey: snapshotCacheKey(snapshotOf(1)), status: 'done', fileId: 'f1' });
     const outcome = await requestPdf(fake.deps, 'ana', 'p1');
-    expect(outcome).toEqual({ job: stored, cached: true });
-    expect(fake.calls).toEqual({ fetchVersion: 1, fetchSnapshot: 0 });
+    expect(outcome).toEqual({ job: stored, cached: true, queued: false });
+    expect(fake.calls).toMatchObject({ fetchVersion: 1, fetchSnapshot: 0, findLatestForKey: 1 });
     expect(fake.queued).toEqual([]);
     expect(fake.announced).toEqual([]);
     expect(fake.counted).toEqual(['cache hit']);
@@ -44,7 +47,8 @@ describe('requestPdf (domain, with fakes)', () => {
     const rendered = fake.addJob({ cacheKey: snapshotCacheKey(snapshotOf(2)), status: 'done', fileId: 'f2' });
     fake.deps.fetchVersion = async () => ({ catalogVersion: 'catalog-1', contentVersion: 1 }); // read before the save
     fake.projects.set('p1', snapshotOf(2));
-    expect(await requestPdf(fake.deps, 'ana', 'p1')).toEqual({ job: rendered, cached: true });
+    expect(await requestPdf(fake.deps, 'ana', 'p1')).toEqual({ job: rendered, cached: true, queued: false });
+    expect(fake.calls.findLatestForKey).toBe(2);
   });
 
   it('gives a member another member’s stored PDF as a job of their own, done at once with the same file', async () => {
@@ -73,7 +77,7 @@ describe('requestPdf (domain, with fakes)', () => {
   it('joins a render already in progress for the same content instead of starting another', async () => {
     const fake = fakePdfDeps();
     const running = fake.addJob({ cacheKey: snapshotCacheKey(snapshotOf(1)), status: 'rendering' }, 2 * MINUTE_MS);
-    expect(await requestPdf(fake.deps, 'ana', 'p1')).toEqual({ job: running, cached: false });
+    expect(await requestPdf(fake.deps, 'ana', 'p1')).toEqual({ job: running, cached: false, queued: false });
     expect(fake.queued).toEqual([]);
   });
 
