@@ -4,7 +4,8 @@
  * straight to pdf-service), throughput with 2 and 4 clients, and pdf-service + Chromium memory (PSS).
  * Services run as child processes from their compiled dist/ (npx tsc -b first).
  *
- *   npx tsx bench/pdf/bench-pdf.ts [--renders 30] [--docs 24] [--soak 1000] [--no-write]
+ *   npx tsx bench/pdf/bench-pdf.ts [--renders 30] [--docs 24] [--soak 1000] [--fill 0] [--no-write]
+ *   --fill N first fills project-service's database to N projects × 100 answers (bench/support/fill.ts).
  *   BENCH_PDF_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=.run/prof" profiles the pdf-service process.
  *   BENCH_CHROMIUM_PATH=/usr/bin/chromium runs another browser binary (raw puppeteer, the engine and the service
  *   alike); BENCH_PDF_ENV="PDF_PAGE_MAX_RENDERS=20 …" adds variables to pdf-service's environment.
@@ -22,10 +23,13 @@ import { DEFAULT_CHROMIUM_PATH, launchChromium } from '../../pdf-service/src/ren
 import { sampleResponses } from '../../pdf-service/test/support/sample-project';
 import { createStandaloneRenderer } from '../../pdf-service/test/support/standalone-renderer';
 import { startEmbeddedDb } from '../../test/support/embedded-db';
+import { answers } from '../../test/system/support/api-client';
 import { startNatsServer } from '../../test/support/nats-server';
 import { freePort, startProcess, type StartedProcess } from '../../test/support/processes';
 import { createTestTokenIssuer } from '../../test/support/test-tokens';
 import type { Page } from 'puppeteer-core';
+import { MongoClient, ObjectId } from 'mongodb';
+import { FILLED_ANSWERS, fillLike, fillerAnswer } from '../support/fill';
 import { percentile, processTreeMemoryMb, timeEach } from '../support/measure';
 
 const ROOT = resolve(__dirname, '../..');
@@ -36,6 +40,7 @@ const arg = (name: string, fallback: number) => {
 const RENDERS = arg('renders', 30);
 const DOCS = arg('docs', 24);
 const SOAK = arg('soak', 1000);
+const FILL = arg('fill', 0);
 const WRITE = !process.argv.includes('--no-write');
 const CHROMIUM = process.env.BENCH_CHROMIUM_PATH ?? DEFAULT_CHROMIUM_PATH;
 /** Extra pdf-service variables from BENCH_PDF_ENV ("NAME=value NAME=value"). */
@@ -142,9 +147,9 @@ async function main(): Promise<void> {
 
   const api = (base: string, method: string, path: string, body?: unknown) =>
     fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const createProject = async (name: string) => {
+  const createProject = async (name: string, responses = sampleResponses()) => {
     const { id } = (await (await api(projectUrl, 'POST', '/api/projects', { name, description: 'Benchmark project' })).json()) as { id: string };
-    const saved = await api(projectUrl, 'PUT', `/api/projects/${id}/responses`, { responses: sampleResponses() });
+    const saved = await api(projectUrl, 'PUT', `/api/projects/${id}/responses`, { responses });
     if (!saved.ok) throw new Error(`saving answers: ${saved.status}`);
     return id;
   };
@@ -206,6 +211,17 @@ async function main(): Promise<void> {
     results.push([name, value]);
     log(`${name.padEnd(62)} ${value}`);
   };
+  if (FILL > 0) {
+    // Copies of a project of 100 answers, some of them the bench user's own; one is read back as a check.
+    const template = await createProject('Filled project', answers(FILLED_ANSWERS, fillerAnswer));
+    const client = await MongoClient.connect(db.url);
+    const filled = await fillLike(client.db('bench_projects'), new ObjectId(template), 'bench-user', FILL).finally(() => client.close());
+    const listed = (await (await api(projectUrl, 'GET', '/api/projects?limit=100')).json()) as { items: Array<{ id: string; name: string }> };
+    const copy = listed.items.find((item) => item.id !== template && item.name.startsWith('Filled project'));
+    const stored = copy ? ((await (await api(projectUrl, 'GET', `/api/projects/${copy.id}/responses`)).json()) as { items: unknown[] }).items : [];
+    if (stored.length !== FILLED_ANSWERS) throw new Error(`a filled project reads back ${stored.length} answers, not ${FILLED_ANSWERS}: the fill missed the storage format`);
+    row('database filled to (projects × answers) before measuring', `${FILL} × ${FILLED_ANSWERS} in ${(filled.ms / 1000).toFixed(1)} s`);
+  }
   const snapshotTimes = await timeEach(30, () =>
     natsRequest(nats, { subject: PROJECT_SNAPSHOT_SUBJECT, payload: { projectId, ownerId: 'bench-user' }, responseSchema: projectSnapshotSchema, timeoutMs: 5000 }),
   );

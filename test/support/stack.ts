@@ -85,6 +85,8 @@ export async function startStack<N extends StackNats = TestNatsServer>(options: 
     url,
     /** Where a service serves `/metrics`. */
     metricsUrl,
+    /** The database a service was given (MONGO_URL, MONGO_DB). */
+    database: (name: StackServiceName) => ({ url: mongoUrl, name: envFor(name).MONGO_DB! }),
     nats,
     db,
     /** What a service has printed so far (JSON lines). */

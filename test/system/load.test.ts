@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fillStack } from '../../bench/support/fill';
 import { createUsers, REALISTIC_MIX, startTraffic, summarize, verifyAnswers, stopAllTraffic, type Operation } from '../../bench/load/traffic';
 import type { TestStack } from '../support/stack';
 import { describeSamples, recordResult } from './support/fault-helpers';
@@ -22,13 +23,19 @@ const MIX = parsedMix.data;
  * this share of any route's requests (LOAD_MAX_429_SHARE overrides it to measure a heavier load).
  */
 const MAX_429_SHARE = Number(process.env.LOAD_MAX_429_SHARE ?? 0.01);
+/** LOAD_FILL_PROJECTS=1000 first fills the database to 1,000 projects × 100 answers (bench/support/fill.ts). */
+const FILL_PROJECTS = Number(process.env.LOAD_FILL_PROJECTS ?? 0);
 
 describe(`load: ${USERS} concurrent users for ${DURATION_MS / 1000} s, realistic mix, ${THINK_MS} ms think time`, () => {
   let stack: TestStack;
   beforeAll(async () => {
     // The default limits, as production runs them: behind one trusted proxy hop, each user from its own address.
     stack = await startSystemStack({ env: { TRUSTED_PROXY_HOPS: '1' } });
-  }, 120_000);
+    if (FILL_PROJECTS > 0) {
+      const filled = await fillStack(stack, FILL_PROJECTS);
+      process.stdout.write(`filled to ${FILL_PROJECTS} projects × 100 answers in ${(filled.ms / 1000).toFixed(1)} s\n`);
+    }
+  }, 300_000);
   afterAll(async () => {
     await stopAllTraffic();
     await stack?.stop();
@@ -39,8 +46,9 @@ describe(`load: ${USERS} concurrent users for ${DURATION_MS / 1000} s, realistic
     const samples = await startTraffic({ baseUrl: stack.gatewayUrl, users, durationMs: DURATION_MS, thinkMs: THINK_MS, timeoutMs: 30_000, mix: MIX }).done;
     const summary = summarize(samples);
     const data = await verifyAnswers(stack.gatewayUrl, users);
-    recordResult('load', `${USERS}users-${DURATION_MS / 1000}s-think${THINK_MS}ms${Object.keys(MIX).length > 0 ? `-mix${JSON.stringify(MIX)}` : ''}`, {
+    recordResult('load', `${USERS}users-${DURATION_MS / 1000}s-think${THINK_MS}ms${Object.keys(MIX).length > 0 ? `-mix${JSON.stringify(MIX)}` : ''}${FILL_PROJECTS > 0 ? `-filled${FILL_PROJECTS}` : ''}`, {
       thinkMs: THINK_MS,
+      filledProjects: FILL_PROJECTS,
       mix: MIX,
       users: USERS,
       seconds: DURATION_MS / 1000,
