@@ -76,11 +76,20 @@ async function giveBackSlot(deps: PdfUseCaseDeps, job: PdfJob): Promise<void> {
   await deps.jobSlots.free(job.ownerId, job.slot, job.jobId).catch((error: unknown) => deps.logger.warn(`job ${job.jobId}: its place stays taken until the owner's next PDF frees it: ${(error as Error).message}`, { jobId: job.jobId }));
 }
 
-/** Records a job as failed for good, announces it and gives its place back. */
-export async function failJob(deps: PdfUseCaseDeps, jobId: string, reason: string): Promise<void> {
+/**
+ * Records a job as failed for good, announces it and gives its place back. With `awaitAnnouncement: false` it
+ * resolves once the failure is recorded and the place given back, and the announcement goes on without it: for
+ * a caller answering a request while NATS, which carries the announcement, may be what failed.
+ */
+export async function failJob(deps: PdfUseCaseDeps, jobId: string, reason: string, { awaitAnnouncement = true } = {}): Promise<void> {
   const job = await deps.jobs.markFailed(jobId, reason);
   if (!job) return;
   deps.logger.warn(`job ${jobId} failed: ${reason}`, { jobId, projectId: job.projectId });
   deps.metrics.jobs.inc({ status: 'failed' });
-  await Promise.all([deps.publishJobUpdated({ jobId, projectId: job.projectId, ownerId: job.ownerId, status: 'failed', error: reason }), giveBackSlot(deps, job)]);
+  const announced = deps.publishJobUpdated({ jobId, projectId: job.projectId, ownerId: job.ownerId, status: 'failed', error: reason });
+  if (!awaitAnnouncement) {
+    announced.catch((error: unknown) => deps.logger.warn(`job ${jobId}: could not announce it failed: ${(error as Error).message}`, { jobId }));
+    return giveBackSlot(deps, job);
+  }
+  await Promise.all([announced, giveBackSlot(deps, job)]);
 }

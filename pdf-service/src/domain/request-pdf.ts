@@ -97,8 +97,9 @@ export async function requestPdf(deps: PdfUseCaseDeps, ownerId: string, projectI
   try {
     await deps.enqueue(job.jobId, snapshot);
   } catch (error) {
-    // The queue's error is the one to answer with, even when announcing the failure fails too (NATS is down).
-    await failJob(deps, job.jobId, 'The job could not be queued').catch(() => undefined);
+    // The queue's error is the one to answer with, at once: when NATS is down, announcing the failure would
+    // wait for its own timeout (a CI run saw 503 after 10 s: the queue's 5 s, then the announcement's).
+    await failJob(deps, job.jobId, 'The job could not be queued', { awaitAnnouncement: false }).catch(() => undefined);
     throw error;
   }
   return { job, cached: false, queued: true };

@@ -107,6 +107,17 @@ describe('requestPdf (domain, with fakes)', () => {
     expect((await requestPdf(fake.deps, 'ana', 'p1')).job.jobId).not.toBe(job!.jobId);
   });
 
+  it('answers a queue failure at once when announcing the failure hangs too (NATS is down), the job failed and its place free', async () => {
+    const fake = fakePdfDeps();
+    fake.failures.enqueue = true;
+    const publish = fake.deps.publishJobUpdated;
+    fake.deps.publishJobUpdated = (event) => (event.status === 'failed' ? new Promise<void>(() => undefined) : publish(event));
+    await expect(requestPdf(fake.deps, 'ana', 'p1')).rejects.toThrow('no JetStream');
+    const [job] = fake.jobs.values();
+    expect(job).toMatchObject({ status: 'failed' });
+    expect(fake.slots.size).toBe(0);
+  });
+
   it('answers 404 for a project that is not the caller\'s and creates no job', async () => {
     const fake = fakePdfDeps();
     await expect(requestPdf(fake.deps, 'bob', 'p1')).rejects.toMatchObject({ status: 404 });
