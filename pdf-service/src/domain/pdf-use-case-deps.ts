@@ -19,9 +19,10 @@ export interface RenderUseCaseDeps extends PdfUseCaseDeps {
 }
 
 /**
- * Announces that a job was queued or started rendering, for the live event stream. Unlike `done` and `failed`,
- * which the waiting requests depend on, progress is news only: when it cannot be announced the job goes on.
+ * Announces a job's state that no request waits for, for the live event stream: queued, rendering, or failed
+ * before it was ever queued (its requester is answered with the error). Unlike the `done` and `failed` that
+ * waiting requests depend on, this is news only: when it cannot be announced the job goes on.
  */
-export async function announceProgress(deps: Pick<PdfUseCaseDeps, 'publishJobUpdated' | 'logger'>, event: PdfJobUpdatedEvent & { status: 'queued' | 'rendering' }): Promise<void> {
+export async function announceNews(deps: Pick<PdfUseCaseDeps, 'publishJobUpdated' | 'logger'>, event: PdfJobUpdatedEvent): Promise<void> {
   await deps.publishJobUpdated(event).catch((error: unknown) => deps.logger.warn(`job ${event.jobId}: could not announce it ${event.status}: ${(error as Error).message}`, { jobId: event.jobId }));
 }

@@ -4,7 +4,7 @@ import { snapshotCacheKey } from './cache-key';
 import { buildPlaybookDocument } from './document-model';
 import type { PdfJob } from './pdf-job';
 import { playbookRenderInput } from './playbook-template';
-import { announceProgress, type PdfUseCaseDeps, type RenderUseCaseDeps } from './pdf-use-case-deps';
+import { announceNews, type PdfUseCaseDeps, type RenderUseCaseDeps } from './pdf-use-case-deps';
 import type { StoredPdf } from './ports';
 
 /** A job that cannot succeed however often it is retried (its project is gone, for instance). */
@@ -54,7 +54,7 @@ export async function renderJob(deps: RenderUseCaseDeps, jobId: string, attempt:
   if (job.status === 'done' || job.status === 'failed') return { outcome: 'skipped', reason: `the job is already ${job.status}` };
   // The job's new state and its announcement go on beside the render, which needs neither; both are settled
   // before the job is marked done or given up, so `rendering` is never announced after `done` or `failed`.
-  const markedRendering = deps.jobs.markRendering(jobId, attempt).then(() => announceProgress(deps, { jobId, projectId: job.projectId, ownerId: job.ownerId, status: 'rendering' }));
+  const markedRendering = deps.jobs.markRendering(jobId, attempt).then(() => announceNews(deps, { jobId, projectId: job.projectId, ownerId: job.ownerId, status: 'rendering' }));
   const { cacheKey, stored } = await storedPdfOf(deps, job, startedWith).catch(async (error: unknown) => {
     await markedRendering.catch(() => undefined);
     throw error;
@@ -86,10 +86,10 @@ export async function failJob(deps: PdfUseCaseDeps, jobId: string, reason: strin
   if (!job) return;
   deps.logger.warn(`job ${jobId} failed: ${reason}`, { jobId, projectId: job.projectId });
   deps.metrics.jobs.inc({ status: 'failed' });
-  const announced = deps.publishJobUpdated({ jobId, projectId: job.projectId, ownerId: job.ownerId, status: 'failed', error: reason });
+  const event = { jobId, projectId: job.projectId, ownerId: job.ownerId, status: 'failed', error: reason } as const;
   if (!awaitAnnouncement) {
-    announced.catch((error: unknown) => deps.logger.warn(`job ${jobId}: could not announce it failed: ${(error as Error).message}`, { jobId }));
+    void announceNews(deps, event);
     return giveBackSlot(deps, job);
   }
-  await Promise.all([announced, giveBackSlot(deps, job)]);
+  await Promise.all([deps.publishJobUpdated(event), giveBackSlot(deps, job)]);
 }

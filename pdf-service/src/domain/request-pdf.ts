@@ -3,7 +3,7 @@ import { TooManyRequestsError } from '@playbook/kit';
 import { pdfCacheKey, snapshotCacheKey } from './cache-key';
 import type { PdfJob, PdfJobStatus } from './pdf-job';
 import { failJob } from './render-job';
-import { announceProgress, type PdfUseCaseDeps } from './pdf-use-case-deps';
+import { announceNews, type PdfUseCaseDeps } from './pdf-use-case-deps';
 
 export interface PdfRequestOutcome {
   job: PdfJob;
@@ -93,7 +93,7 @@ export async function requestPdf(deps: PdfUseCaseDeps, ownerId: string, projectI
     slot,
   });
   // Announced before a worker can take it, so `queued` never arrives after `rendering`.
-  await announceProgress(deps, { jobId, projectId, ownerId, status: 'queued' });
+  await announceNews(deps, { jobId, projectId, ownerId, status: 'queued' });
   try {
     await deps.enqueue(job.jobId, snapshot);
   } catch (error) {
