@@ -157,8 +157,9 @@ describe('live events through the gateway (GET /api/events)', () => {
     expect([200, 202]).toContain(generated.response.status);
     const done = await events.next((event) => event.event === 'pdf.job' && event.data.status === 'done', 'pdf done', 60_000);
     const statuses = events.events.filter((event) => event.event === 'pdf.job' && event.data.jobId === done.data.jobId).map((event) => event.data.status);
-    // Every step of the job, in the order it went through them.
-    expect(statuses).toEqual(['queued', 'rendering', 'done']);
+    // Every step of the job, in the order it went through them: a page was free, so the request rendered the PDF
+    // itself, never queued (pdf-service/src/domain/render-here.ts).
+    expect(statuses).toEqual(['rendering', 'done']);
     expect(done.data).toMatchObject({ projectId, fileUrl: `/api/pdf/jobs/${String(done.data.jobId)}/file` });
     const file = await call('GET', String(done.data.fileUrl), user.accessToken);
     expect(file.response.status).toBe(200);

@@ -31,6 +31,12 @@ export interface PdfServiceDeps {
 /** Renders in flight per replica: twice the pages, so a page never waits for its next snapshot or store. */
 const workerConcurrency = (config: PdfConfig) => config.PDF_WORKER_CONCURRENCY ?? 2 * config.PDF_PAGE_POOL_SIZE;
 
+/**
+ * How long a request rendering its own job holds it: the renderer's longest (a render timing out, then its one
+ * retry on a new browser) and time to store the PDF.
+ */
+const holdMs = (config: PdfConfig) => 2 * config.PDF_RENDER_TIMEOUT_MS + 10_000;
+
 /** pdf-service: PDF jobs on a JetStream work queue, rendered by Chromium, stored once per content in an object store. */
 export const pdfService = defineService({
   name: 'pdf-service',
@@ -58,6 +64,8 @@ export const pdfService = defineService({
   http: ({ runtime, config, deps }) =>
     createApp(runtime, { useCases: deps.useCases, waiter: deps.waiter, requireUser: tokenCheckOverNats(runtime, JWKS_SUBJECT, REVOCATION_FEED).requireUser, syncLimitMs: config.PDF_SYNC_LIMIT_MS }),
   stop: ({ deps }) => [
+    // PDFs answered before they were stored: stored and recorded before NATS and the browser go.
+    ['renders answered in their requests', () => Promise.all(deps.useCases.heldHere.values())],
     ['job waiter', async () => deps.waiter.close()],
     ['work queue watch', () => deps.queue.stop()],
     ['browser', () => deps.renderer.close()],
@@ -102,6 +110,8 @@ async function pdfDependencies(runtime: ServiceRuntime, config: PdfConfig): Prom
   const useCases: RenderUseCaseDeps = {
     ...stores,
     renderer,
+    holdMs: holdMs(config),
+    heldHere: new Map(),
     jobSlots: createJobSlots(runtime.mongo!.connection),
     maxJobsPerOwner: config.PDF_JOBS_PER_USER,
     metrics: pdfMetrics,

@@ -42,6 +42,19 @@ describe('the PDF job store against the real database', () => {
     expect(await db.connection.collection('pdf_jobs_by_key').countDocuments()).toBe(0);
   });
 
+  it('stores a job held for its request as its first attempt, rendering, and ends the hold when the job goes back to the queue', async () => {
+    const jobs = await createJobRepository(db.connection);
+    const heldUntil = new Date(Date.now() + 70_000);
+    const created = await jobs.create({ jobId: 'held', projectId: 'h', ownerId: 'o', projectName: 'P', cacheKey: 'kh', expiresAt: new Date(Date.now() + 60_000), heldUntil });
+    expect(created).toMatchObject({ status: 'rendering', attempts: 1, heldUntil });
+    expect(await jobs.find('held')).toMatchObject({ status: 'rendering', attempts: 1, heldUntil });
+    await jobs.markRetrying('held', 'Rendering failed: Chromium crashed');
+    const handedBack = await jobs.find('held');
+    expect(handedBack).toMatchObject({ status: 'queued', error: 'Rendering failed: Chromium crashed' });
+    expect(handedBack?.heldUntil).toBeUndefined();
+    await jobs.deleteWhere({ projectId: 'h' });
+  });
+
   it('stores 10 jobs of one cache key created at the same moment (two renders asked for at once), none failing', async () => {
     const jobs = await createJobRepository(db.connection);
     const created = await Promise.allSettled(

@@ -137,6 +137,29 @@ describe('PdfRenderer on a real Chromium', () => {
     }
   }, 60_000);
 
+  it('reserves a free page only: none before the browser is up or while every page is taken, and one given back serves again', async () => {
+    const { renderer } = createRenderer({ poolSize: 2 });
+    try {
+      expect(renderer.reservePage()).toBeUndefined();
+      await renderer.warmUp();
+      const first = renderer.reservePage()!;
+      const lined = renderer.render(tiny);
+      expect(renderer.reservePage()).toBeUndefined();
+      // The reserved page renders without waiting behind the render that took the other one.
+      expect((await first.render(playbook())).pdf.subarray(0, 5).toString()).toBe('%PDF-');
+      await lined;
+      const unused = renderer.reservePage()!;
+      const second = renderer.reservePage()!;
+      expect(renderer.reservePage()).toBeUndefined();
+      unused.release();
+      unused.release();
+      second.release();
+      expect([renderer.reservePage(), renderer.reservePage(), renderer.reservePage()].map((page) => page !== undefined)).toEqual([true, true, false]);
+    } finally {
+      await renderer.close();
+    }
+  }, 60_000);
+
   it('stops a render at the timeout and frees its page for the next one', async () => {
     const { renderer, metrics } = createRenderer({ timeoutMs: 400 });
     try {

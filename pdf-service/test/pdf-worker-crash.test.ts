@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import mongoose from 'mongoose';
 import { listPlaybookFields } from '@playbook/contract';
-import { startProcess, type StartedProcess } from '../../test/support/processes';
+import { freePort, startProcess, type StartedProcess } from '../../test/support/processes';
 import { watchPdfStores } from '../../test/system/support/pdf-store';
 import { eventually, startPdfStack, type PdfStack } from './support/pdf-stack';
 import { sampleResponses } from './support/sample-project';
@@ -111,6 +111,54 @@ describe('render jobs survive a worker killed mid-render', () => {
       await stores.close();
     }
   }, 120_000);
+
+  it('renders a one-call PDF whose own process died mid-render once its hold ends, and stores one PDF', async () => {
+    const stores = await watchPdfStores({ nats: stack.natsServer });
+    try {
+      const projectId = await stack.createProject(ada, 'Held render crash', heavyAnswers());
+      // A worker taking HTTP requests: with its page free it renders a one-call PDF in the request, held for
+      // twice the render timeout and 10 s (main.ts): 20 s here.
+      const port = await freePort();
+      const asked = startWorker({ PORT: String(port), PDF_RENDER_TIMEOUT_MS: '5000' });
+      const url = `http://127.0.0.1:${port}`;
+      await eventually(async () => ((await fetch(`${url}/readyz`).catch(() => undefined))?.status === 200 ? true : undefined), 60_000, 100).catch((error: Error) => {
+        throw new Error(`${error.message}\n${asked.output()}`);
+      });
+      const answer = fetch(`${url}/api/generate-pdf`, { method: 'POST', headers: { authorization: `Bearer ${ada}`, 'content-type': 'application/json' }, body: JSON.stringify({ project_id: projectId }) }).catch(
+        (error: Error) => error,
+      );
+      const held = await eventually(async () => (await db.collection('pdf_jobs').findOne({ projectId, heldUntil: { $exists: true } })) ?? undefined, 30_000, 10);
+      expect({ status: held.status, attempts: held.attempts }).toEqual({ status: 'rendering', attempts: 1 });
+      // Killed once the job is queued beside its render (a death before that loses the job as it would a queued
+      // one's between its record and its message).
+      const jsm = await stack.nats.connection.jetstreamManager();
+      await eventually(async () => ((await jsm.streams.info('PDF_JOBS')).state.messages > 0 ? true : undefined), 10_000, 10);
+      asked.child.kill('SIGKILL');
+      await asked.exited;
+      expect(String(await answer)).toContain('fetch failed');
+      const atKill = await db.collection('pdf_jobs').findOne({ _id: held._id });
+      expect(atKill?.status).toBe('rendering');
+
+      // The work queue has the job: a worker takes its delivery, leaves it while it is held, then renders it.
+      const second = startWorker();
+      const done = await eventually(async () => {
+        const job = await jobOf(String(held._id));
+        return job.status === 'done' || job.status === 'failed' ? job : undefined;
+      }, 90_000, 100).catch((error: Error) => {
+        throw new Error(`${error.message}\n${second.output()}`);
+      });
+      expect(done).toMatchObject({ status: 'done' });
+      const after = await db.collection('pdf_jobs').findOne({ _id: held._id });
+      expect(after?.attempts).toBeGreaterThanOrEqual(2);
+      expect((after?.finishedAt as Date).getTime()).toBeGreaterThanOrEqual((held.heldUntil as Date).getTime());
+      await stores.flush();
+      expect(stores.putsOf(String(after?.cacheKey))).toBe(1);
+      expect((await stack.pdfApi('GET', `/api/pdf/jobs/${String(held._id)}/file`, ada)).status).toBe(200);
+      await second.stop('SIGTERM');
+    } finally {
+      await stores.close();
+    }
+  }, 150_000);
 
   it('refuses a new job with 429 and Retry-After while the work queue is full', async () => {
     const projects = await Promise.all([1, 2, 3, 4].map((n) => stack.createProject(ada, `Queued ${n}`, sampleResponses(n))));

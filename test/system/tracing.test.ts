@@ -23,6 +23,16 @@ function isUnder(spans: CollectedSpan[], span: CollectedSpan, ancestor: Collecte
   return false;
 }
 
+/** The work queue's delivery of the job `request` queued: under it in the trace, and linked to it ("follows from"). */
+function expectLinkedDelivery(spans: CollectedSpan[], request: CollectedSpan): CollectedSpan {
+  const delivery = spans.find((s) => s.service === 'pdf-service' && s.kind === CONSUMER && s.name === 'process pdf.v1.work.render');
+  expect(delivery && isUnder(spans, delivery, request)).toBe(true);
+  expect(delivery!.links.length).toBe(1);
+  const queuedBy = spans.find((s) => s.spanId === delivery!.links[0]!.spanId);
+  expect(queuedBy && (queuedBy.spanId === request.spanId || isUnder(spans, queuedBy, request))).toBe(true);
+  return delivery!;
+}
+
 describe('tracing through the real stack, checked by a real OpenTelemetry Collector', () => {
   let collector: TestOtelCollector;
   let stack: TestStack;
@@ -65,6 +75,7 @@ describe('tracing through the real stack, checked by a real OpenTelemetry Collec
       const mine = inTrace(spans);
       return ['gateway', 'pdf-service', 'project-service'].every((service) => mine.some((span) => span.service === service)) &&
         mine.some((span) => span.name.startsWith('object-store put')) &&
+        mine.some((span) => span.name === 'process pdf.v1.work.render') &&
         mine.some((span) => span.service === 'project-service' && span.attributes['db.system'] === 'mongodb' || span.attributes['db.system.name'] === 'mongodb');
     };
     const all = await collector.waitForSpans(hasAll, 90_000);
@@ -80,17 +91,18 @@ describe('tracing through the real stack, checked by a real OpenTelemetry Collec
     const gatewayServer = one((s) => s.service === 'gateway' && s.kind === SERVER, 'gateway server span');
     expect(gatewayServer.parentSpanId).toBe(frontend.spanId);
     expect(gatewayServer.name).toBe('POST /api/generate-pdf');
-    // pdf-service: its HTTP span under the gateway's, the snapshot request, the queued render linked to the request that queued it.
+    // pdf-service: its HTTP span under the gateway's, the snapshot request, the work queue's delivery of the job
+    // linked to the request that queued it. A page was free, so the request rendered the PDF itself (render-here.ts):
+    // the Chromium render (a step of pdf-service's own, no instrumentation sees it) and the store are its steps, and
+    // the delivery, queued beside them so that a crash loses nothing, only waited for them.
     const pdfServer = one((s) => s.service === 'pdf-service' && s.kind === SERVER && s.parentSpanId === gatewayServer.spanId, 'pdf-service HTTP span');
     const snapshotRequest = one((s) => s.service === 'pdf-service' && s.kind === CLIENT && s.name === 'send project.v1.snapshot.get', 'snapshot request');
-    const render = one((s) => s.service === 'pdf-service' && s.kind === CONSUMER && s.name === 'process pdf.v1.work.render', 'queued render');
-    expect(isUnder(spans, render, pdfServer)).toBe(true);
-    expect(render.links.length).toBe(1);
-    const queuedBy = spans.find((s) => s.spanId === render.links[0]!.spanId);
-    expect(queuedBy && (queuedBy.spanId === pdfServer.spanId || isUnder(spans, queuedBy, pdfServer))).toBe(true);
     expect(isUnder(spans, snapshotRequest, pdfServer)).toBe(true);
+    expectLinkedDelivery(spans, pdfServer);
+    const chromium = one((s) => s.service === 'pdf-service' && s.name === 'pdf.render', 'Chromium render span');
+    expect(isUnder(spans, chromium, pdfServer)).toBe(true);
     const store = one((s) => s.service === 'pdf-service' && s.name === 'object-store put pdfs', 'store span');
-    expect(isUnder(spans, store, render)).toBe(true);
+    expect(isUnder(spans, store, pdfServer)).toBe(true);
     // project-service: the snapshot handler under pdf-service's request, and its database query under the handler.
     const snapshotHandler = one((s) => s.service === 'project-service' && s.kind === SERVER && s.name === 'process project.v1.snapshot.get' && s.parentSpanId === snapshotRequest.spanId, 'snapshot handler');
     one((s) => s.service === 'project-service' && (s.attributes['db.system'] === 'mongodb' || s.attributes['db.system.name'] === 'mongodb') && isUnder(spans, s, snapshotHandler), 'snapshot database query');
@@ -109,11 +121,25 @@ describe('tracing through the real stack, checked by a real OpenTelemetry Collec
     const metrics = await (await fetch(`${stack.metricsUrl('gateway')}/metrics`, { headers: { accept: 'application/openmetrics-text' } })).text();
     const exemplars = metrics.split('\n').filter((line) => line.startsWith('http_request_duration_seconds_bucket{') && line.includes(`trace_id="${frontend.traceId}"`));
     expect(exemplars.length).toBe(1);
-
-    // The Chromium render, a step of pdf-service's own (no instrumentation sees it), in its span under the queued render.
-    const chromium = one((s) => s.service === 'pdf-service' && s.name === 'pdf.render', 'Chromium render span');
-    expect(isUnder(spans, chromium, render)).toBe(true);
   }, 180_000);
+
+  it('follows a PDF rendered on the work queue into its render and store, linked to the request that queued it', async () => {
+    const projectId = await api.createProject(session, 'Queued traced project');
+    await api.saveAnswers(session, projectId, answers(2, (id) => `queued answer for ${id}`));
+    const frontend = frontendTrace();
+    const result = await api.call('POST', `/api/projects/${projectId}/pdf`, { token: session.accessToken, headers: { traceparent: frontend.traceparent } });
+    expect(result.status).toBe(202);
+    const inTrace = (spans: CollectedSpan[]) => spans.filter((span) => span.traceId === frontend.traceId);
+    const finished = (all: CollectedSpan[]) => ['object-store put pdfs', 'process pdf.v1.work.render'].every((name) => inTrace(all).some((span) => span.name === name));
+    const spans = inTrace(await collector.waitForSpans(finished, 90_000));
+    const describe = () => spans.map((s) => `${s.service} ${s.name} kind=${s.kind} id=${s.spanId} parent=${s.parentSpanId}`).join('\n');
+    const pdfServer = spans.find((s) => s.service === 'pdf-service' && s.kind === SERVER);
+    if (!pdfServer) throw new Error(`no pdf-service HTTP span in the trace:\n${describe()}`);
+    const render = expectLinkedDelivery(spans, pdfServer);
+    for (const name of ['pdf.render', 'object-store put pdfs']) {
+      expect({ name, underTheQueuedRender: spans.some((s) => s.name === name && isUnder(spans, s, render)) }).toEqual({ name, underTheQueuedRender: true });
+    }
+  }, 120_000);
 
   it('answers a problem with the trace id as its traceId', async () => {
     const frontend = frontendTrace();

@@ -18,6 +18,7 @@ const jobSchema = new Schema<JobDocument>(
     bytes: Number,
     attempts: { type: Number, default: 0 },
     slot: Number,
+    heldUntil: Date,
     requestId: String,
     finishedAt: Date,
     expiresAt: { type: Date, required: true, index: true },

@@ -21,6 +21,7 @@ const toJob = (doc: JobDocument): PdfJob => ({
   ...(doc.pages !== undefined ? { pages: doc.pages } : {}),
   ...(doc.bytes !== undefined ? { bytes: doc.bytes } : {}),
   ...(doc.slot !== undefined ? { slot: doc.slot } : {}),
+  ...(doc.heldUntil ? { heldUntil: doc.heldUntil } : {}),
 });
 
 /** Filters built here from trusted values only; `trusted` keeps mongoose's sanitizeFilter from wrapping operators. */
@@ -76,7 +77,8 @@ export async function createJobRepository(connection: Connection): Promise<JobRe
 
   return {
     async create(job) {
-      const created = await jobs.create({ _id: job.jobId, ...job, status: 'queued', attempts: 0 });
+      // A held job is rendered by its requester from the start: its first attempt.
+      const created = await jobs.create({ _id: job.jobId, ...job, ...(job.heldUntil ? { status: 'rendering', attempts: 1 } : { status: 'queued', attempts: 0 }) });
       await upsertRacing(() => newestByKey.updateOne({ _id: job.cacheKey }, { $set: { jobId: job.jobId } }, { upsert: true }));
       return toJob(created.toObject());
     },
@@ -92,7 +94,7 @@ export async function createJobRepository(connection: Connection): Promise<JobRe
       await jobs.updateOne({ _id: jobId, status: anyOf(ACTIVE) }, { $set: { status: 'rendering', attempts: attempt } });
     },
     async markRetrying(jobId, error) {
-      await jobs.updateOne({ _id: jobId, status: anyOf(ACTIVE) }, { $set: { status: 'queued', error } });
+      await jobs.updateOne({ _id: jobId, status: anyOf(ACTIVE) }, { $set: { status: 'queued', error }, $unset: { heldUntil: 1 } });
     },
     async markDone(job, render) {
       // Returns the job as it now is without reading it back.

@@ -1,7 +1,8 @@
 import { findOwnedJob, readJobPdf } from './job-access';
 import type { PdfJob } from './pdf-job';
-import type { PdfUseCaseDeps } from './pdf-use-case-deps';
+import type { RenderUseCaseDeps } from './pdf-use-case-deps';
 import type { JobWaiting } from './ports';
+import { renderHere } from './render-here';
 import { requestPdf } from './request-pdf';
 
 /** The file when the PDF was ready within the wait, otherwise the job to poll. */
@@ -10,12 +11,22 @@ export type GeneratedPdf = { ready: true; job: PdfJob; pdf: Buffer } | { ready: 
 const isFinished = (job: PdfJob) => job.status === 'done' || job.status === 'failed';
 
 /**
- * The one-call PDF (`POST /api/generate-pdf`): starts or finds the PDF like `requestPdf`, then waits up to
- * `waitMs` for it on whichever replica renders it. A failed job answers like its file would (an error);
- * a job still running after the wait is handed back to be polled.
+ * The one-call PDF (`POST /api/generate-pdf`): starts or finds the PDF like `requestPdf`, rendering a new one in
+ * this request on a page it found free here (render-here.ts), otherwise waiting up to `waitMs` for it on whichever
+ * replica renders it. A failed job answers like its file would (an error); a job still running after the wait is
+ * handed back to be polled.
  */
-export async function generatePdf(deps: PdfUseCaseDeps, waiting: JobWaiting, ownerId: string, projectId: string, waitMs: number, requestId?: string): Promise<GeneratedPdf> {
-  const { job: started, queued } = await requestPdf(deps, ownerId, projectId, requestId);
+export async function generatePdf(deps: RenderUseCaseDeps, waiting: JobWaiting, ownerId: string, projectId: string, waitMs: number, requestId?: string): Promise<GeneratedPdf> {
+  // A page taken before the job exists, so that requests never start more renders here than there are pages.
+  const page = deps.renderer.reservePage();
+  const { job: started, queued, held } = await requestPdf(deps, ownerId, projectId, requestId, page ? { holdMs: deps.holdMs } : {}).catch((error: unknown) => {
+    page?.release();
+    throw error;
+  });
+  if (held && page) {
+    const rendered = await renderHere(deps, page, started, held);
+    if (rendered) return { ready: true, ...rendered };
+  } else page?.release();
   // A job this request has just queued cannot have finished yet: the wait listens before any message can arrive,
   // so its first look, which is for a job that finished before the wait began, is skipped (one read less).
   let unread = queued;

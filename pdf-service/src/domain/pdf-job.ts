@@ -22,4 +22,6 @@ export interface PdfJob {
   expiresAt: Date;
   /** The owner's place (JobSlots) the job holds while in progress; given back when it is done or failed. */
   slot?: number;
+  /** Until then the request that started the job renders it (NewJob.heldUntil). */
+  heldUntil?: Date;
 }

@@ -16,6 +16,13 @@ export interface PdfUseCaseDeps extends ProjectSource, RenderQueue, JobEvents {
 
 export interface RenderUseCaseDeps extends PdfUseCaseDeps {
   renderer: DocumentRenderer;
+  /**
+   * How long a request rendering its own job holds it (render-here.ts) before the work queue may render it: the
+   * longest a render can take, so the queue takes over only from a request whose process died.
+   */
+  holdMs: number;
+  /** The jobs requests of this process are rendering themselves, each settled once it is recorded done or handed back. */
+  heldHere: Map<string, Promise<void>>;
 }
 
 /**

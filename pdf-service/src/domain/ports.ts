@@ -19,6 +19,11 @@ export interface NewJob {
   expiresAt: Date;
   /** The owner's place the job took (JobSlots). */
   slot?: number;
+  /**
+   * Set when the request that started the job renders it itself (render-here.ts): the job starts `rendering`, and
+   * until this moment the work queue's delivery of it waits for that render instead of starting its own.
+   */
+  heldUntil?: Date;
 }
 
 /** The stored PDF a finished job points at. */
@@ -42,7 +47,7 @@ export interface JobRepository {
    */
   findLatestForKey(cacheKey: string, statuses: PdfJobStatus[]): Promise<PdfJob | undefined>;
   markRendering(jobId: string, attempt: number): Promise<void>;
-  /** Back to the queue after a failed attempt that will be redelivered. */
+  /** Back to the queue after a failed attempt that will be redelivered; ends a hold (NewJob.heldUntil). */
   markRetrying(jobId: string, error: string): Promise<void>;
   /** Records the stored PDF on the job; returns the job as it now is. */
   markDone(job: PdfJob, render: FinishedRender): Promise<PdfJob>;
@@ -110,6 +115,15 @@ export interface RenderedPdf {
 /** Turns a document into PDF bytes. */
 export interface DocumentRenderer {
   render(input: RenderInput): Promise<RenderedPdf>;
+  /** One of the pages, taken now when one is free (otherwise undefined): its render starts without waiting in line. */
+  reservePage(): ReservedPage | undefined;
+}
+
+export interface ReservedPage {
+  /** Renders on the reserved page, and gives it back after. */
+  render(input: RenderInput): Promise<RenderedPdf>;
+  /** Gives the page back unused. */
+  release(): void;
 }
 
 /** A counter with labels, as the use cases count jobs and cache requests. */

@@ -5,16 +5,44 @@ import { buildPlaybookDocument } from './document-model';
 import type { PdfJob } from './pdf-job';
 import { playbookRenderInput } from './playbook-template';
 import { announceNews, type PdfUseCaseDeps, type RenderUseCaseDeps } from './pdf-use-case-deps';
-import type { StoredPdf } from './ports';
+import type { RenderedPdf, ReservedPage, StoredPdf } from './ports';
 
 /** A job that cannot succeed however often it is retried (its project is gone, for instance). */
 export class PermanentJobError extends Error {}
 
 export type RenderJobResult = { outcome: 'done'; job: PdfJob } | { outcome: 'skipped'; reason: string };
 
+/** The job's document rendered (on `page` when one is reserved for it): the PDF and what the log line says of it. */
+export async function renderDocument(deps: RenderUseCaseDeps, job: PdfJob, snapshot: ProjectSnapshot, page?: ReservedPage): Promise<RenderedDocument> {
+  const doc = buildPlaybookDocument(snapshot);
+  const renderer = page ?? deps.renderer;
+  const rendered = await traced('pdf.render', () => renderer.render(playbookRenderInput(doc)), { 'pdf.job_id': job.jobId });
+  return { ...rendered, counts: { responses: doc.responseCount, fields: doc.fieldCount, fieldsWithData: doc.answeredCount } };
+}
+
+export interface RenderedDocument extends RenderedPdf {
+  counts: { responses: number; fields: number; fieldsWithData: number };
+}
+
+/** Stores a rendered PDF under its cache key, and logs the render. */
+export async function storeRendered(deps: RenderUseCaseDeps, job: PdfJob, cacheKey: string, rendered: RenderedDocument): Promise<StoredPdf> {
+  const { jobId, projectId } = job;
+  const { pdf, pages } = rendered;
+  const expiresAt = new Date(Date.now() + deps.retentionMs);
+  const storing = performance.now();
+  const stored = await deps.files.save(cacheKey, pdf, { projectId, ownerId: job.ownerId, pages, expiresAt });
+  const storeMs = Math.round(performance.now() - storing);
+  const counts = { ...rendered.counts, durationMs: Math.round(rendered.durationMs), pages, bytes: pdf.length, storeMs };
+  deps.logger.info(
+    `rendered job ${jobId}: ${counts.responses} responses, ${counts.fieldsWithData}/${counts.fields} fields with data, ${counts.durationMs} ms, ${pages} pages, ${pdf.length} bytes (stored in ${storeMs} ms)`,
+    { jobId, projectId, ...counts },
+  );
+  if (counts.fieldsWithData === 0) deps.logger.warn(`project ${projectId} has no answers: the PDF is blank with an "empty" banner`, { jobId, projectId });
+  return stored;
+}
+
 /** The job's PDF: the one stored for its content, or a new render of it, stored. */
 async function storedPdfOf(deps: RenderUseCaseDeps, job: PdfJob, startedWith?: ProjectSnapshot): Promise<{ cacheKey: string; stored: StoredPdf }> {
-  const { jobId } = job;
   const snapshot =
     startedWith ??
     (await deps.fetchSnapshot(job.projectId, job.ownerId).catch((error: unknown) => {
@@ -24,32 +52,49 @@ async function storedPdfOf(deps: RenderUseCaseDeps, job: PdfJob, startedWith?: P
   const cacheKey = snapshotCacheKey(snapshot);
   const found = await deps.files.findByKey(cacheKey);
   if (found) {
-    deps.logger.info(`job ${jobId}: reusing the PDF already stored for this content (${found.pages} pages, ${found.bytes} bytes)`);
+    deps.logger.info(`job ${job.jobId}: reusing the PDF already stored for this content (${found.pages} pages, ${found.bytes} bytes)`);
     return { cacheKey, stored: found };
   }
-  const doc = buildPlaybookDocument(snapshot);
-  const { pdf, pages, durationMs } = await traced('pdf.render', () => deps.renderer.render(playbookRenderInput(doc)), { 'pdf.job_id': jobId });
-  const expiresAt = new Date(Date.now() + deps.retentionMs);
-  const storing = performance.now();
-  const stored = await deps.files.save(cacheKey, pdf, { projectId: job.projectId, ownerId: job.ownerId, pages, expiresAt });
-  const storeMs = Math.round(performance.now() - storing);
-  const counts = { responses: doc.responseCount, fields: doc.fieldCount, fieldsWithData: doc.answeredCount, durationMs: Math.round(durationMs), pages, bytes: pdf.length, storeMs };
-  deps.logger.info(
-    `rendered job ${jobId}: ${counts.responses} responses, ${counts.fieldsWithData}/${counts.fields} fields with data, ${counts.durationMs} ms, ${pages} pages, ${pdf.length} bytes (stored in ${storeMs} ms)`,
-    { jobId, projectId: job.projectId, ...counts },
-  );
-  if (doc.answeredCount === 0) deps.logger.warn(`project ${job.projectId} has no answers: the PDF is blank with an "empty" banner`, { jobId, projectId: job.projectId });
-  return { cacheKey, stored };
+  return { cacheKey, stored: await storeRendered(deps, job, cacheKey, await renderDocument(deps, job, snapshot)) };
+}
+
+/** Records a job done with its stored PDF, announces it and gives its place back. */
+export async function finishJob(deps: PdfUseCaseDeps, job: PdfJob, cacheKey: string, stored: StoredPdf): Promise<PdfJob> {
+  const { jobId, projectId, ownerId } = job;
+  const done = await deps.jobs.markDone(job, { fileId: stored.fileId, cacheKey, pages: stored.pages, bytes: stored.bytes, expiresAt: stored.expiresAt });
+  await Promise.all([deps.publishJobUpdated({ jobId, projectId, ownerId, status: 'done' }), giveBackSlot(deps, done)]);
+  deps.metrics.jobs.inc({ status: 'done' });
+  return done;
+}
+
+/** How often a job held by another replica's request is looked at again while its hold lasts. */
+const HELD_ELSEWHERE_CHECK_MS = 1_000;
+
+const isHeld = (job: PdfJob) => job.status === 'rendering' && job.heldUntil !== undefined && job.heldUntil.getTime() > Date.now();
+
+/**
+ * The job once no request renders it any more (render-here.ts): a request of this process is awaited; another
+ * replica's is looked at every second until the job has finished, was handed back or its hold is over.
+ */
+async function afterHold(deps: RenderUseCaseDeps, jobId: string): Promise<PdfJob | undefined> {
+  await deps.heldHere.get(jobId);
+  let job = await deps.jobs.find(jobId);
+  while (job && isHeld(job)) {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(HELD_ELSEWHERE_CHECK_MS, job!.heldUntil!.getTime() - Date.now())));
+    job = await deps.jobs.find(jobId);
+  }
+  return job;
 }
 
 /**
  * Renders one job: takes the snapshot the job was started with (or fetches the current one), reuses the PDF stored for its cache key or renders
  * and stores it, records the job as done and announces it. Safe to run twice for one job (redelivery):
- * a finished job is skipped and a stored PDF is never stored again.
+ * a finished job is skipped and a stored PDF is never stored again. A job its request renders itself is left to
+ * that request until it is done, handed back, or its hold ends (the request's process died).
  */
 export async function renderJob(deps: RenderUseCaseDeps, jobId: string, attempt: number, startedWith?: ProjectSnapshot): Promise<RenderJobResult> {
   const started = performance.now();
-  const job = await deps.jobs.find(jobId);
+  const job = await afterHold(deps, jobId);
   if (!job) return { outcome: 'skipped', reason: 'the job no longer exists' };
   if (job.status === 'done' || job.status === 'failed') return { outcome: 'skipped', reason: `the job is already ${job.status}` };
   // The job's new state and its announcement go on beside the render, which needs neither; both are settled
@@ -60,9 +105,7 @@ export async function renderJob(deps: RenderUseCaseDeps, jobId: string, attempt:
     throw error;
   });
   await markedRendering;
-  const done = await deps.jobs.markDone(job, { fileId: stored.fileId, cacheKey, pages: stored.pages, bytes: stored.bytes, expiresAt: stored.expiresAt });
-  await Promise.all([deps.publishJobUpdated({ jobId, projectId: job.projectId, ownerId: job.ownerId, status: 'done' }), giveBackSlot(deps, done)]);
-  deps.metrics.jobs.inc({ status: 'done' });
+  const done = await finishJob(deps, job, cacheKey, stored);
   deps.logger.debug(`job ${jobId} done in ${Math.round(performance.now() - started)} ms`, { jobId });
   return { outcome: 'done', job: done };
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ProjectSnapshot } from '@playbook/contract';
 import { TooManyRequestsError } from '@playbook/kit';
 import { pdfCacheKey, snapshotCacheKey } from './cache-key';
 import type { PdfJob, PdfJobStatus } from './pdf-job';
@@ -11,6 +12,13 @@ export interface PdfRequestOutcome {
   cached: boolean;
   /** This request queued the job (rather than joining one in progress or finding a stored PDF). */
   queued: boolean;
+  /** The job is new and held for this request to render from this snapshot (render-here.ts); not queued yet. */
+  held?: ProjectSnapshot;
+}
+
+export interface RequestPdfOptions {
+  /** A new job is held this long for the request to render itself (RenderUseCaseDeps.holdMs) instead of being queued. */
+  holdMs?: number;
 }
 
 /** A queued or rendering job older than this is presumed lost and a new one is started. */
@@ -61,9 +69,10 @@ async function cachedOutcome(deps: PdfUseCaseDeps, job: PdfJob, requesterId: str
  * project-service, the requester's render in progress is joined, or a job goes to the work queue — 429 when
  * the requester already has `maxJobsPerOwner` jobs in progress, so one user cannot fill the queue everyone
  * shares. Another member's render in progress is not joined: the requester's own job finds its PDF stored
- * when that render is done, or renders it.
+ * when that render is done, or renders it. With `holdMs`, a new job is not queued but handed back held, for the
+ * request to render itself (render-here.ts).
  */
-export async function requestPdf(deps: PdfUseCaseDeps, ownerId: string, projectId: string, requestId?: string): Promise<PdfRequestOutcome> {
+export async function requestPdf(deps: PdfUseCaseDeps, ownerId: string, projectId: string, requestId?: string, { holdMs }: RequestPdfOptions = {}): Promise<PdfRequestOutcome> {
   const version = await deps.fetchVersion(projectId, ownerId);
   const versionKey = pdfCacheKey(projectId, version);
   const stored = await deps.jobs.findLatestForKey(versionKey, JOINABLE);
@@ -91,7 +100,9 @@ export async function requestPdf(deps: PdfUseCaseDeps, ownerId: string, projectI
     requestId,
     expiresAt: new Date(now + deps.retentionMs),
     slot,
+    ...(holdMs === undefined ? {} : { heldUntil: new Date(now + holdMs) }),
   });
+  if (holdMs !== undefined) return { job, cached: false, queued: false, held: snapshot };
   // Announced before a worker can take it, so `queued` never arrives after `rendering`.
   await announceNews(deps, { jobId, projectId, ownerId, status: 'queued' });
   try {

@@ -1,5 +1,5 @@
 import type { Logger } from '@playbook/kit';
-import type { DocumentRenderer, RenderedPdf, RenderInput } from '../domain/ports';
+import type { DocumentRenderer, RenderedPdf, RenderInput, ReservedPage } from '../domain/ports';
 import type { PdfMetrics } from '../pdf-metrics';
 import { DEFAULT_MAX_RENDERS_PER_PAGE, PagePool } from './page-pool';
 import { RenderQueue } from './render-queue';
@@ -98,7 +98,17 @@ export class PdfRenderer implements DocumentRenderer {
   }
 
   async render(input: RenderInput): Promise<RenderedPdf> {
-    const release = await this.queue.acquire();
+    return this.renderIn(await this.queue.acquire(), input);
+  }
+
+  reservePage(): ReservedPage | undefined {
+    if (!this.pool.isReady()) return undefined;
+    const release = this.queue.tryAcquire();
+    return release && { render: (input) => this.renderIn(release, input), release };
+  }
+
+  /** Renders in the slot of the line that `release` gives back. */
+  private async renderIn(release: () => void, input: RenderInput): Promise<RenderedPdf> {
     const started = performance.now();
     try {
       const pdf = await this.renderOnce(input).catch(async (error: unknown) => {

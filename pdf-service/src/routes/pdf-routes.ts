@@ -5,12 +5,12 @@ import type Koa from 'koa';
 import { generatePdf } from '../domain/generate-pdf';
 import { findOwnedJob, pdfFileName, readJobPdf, toJobView } from '../domain/job-access';
 import type { PdfJob } from '../domain/pdf-job';
-import type { PdfUseCaseDeps } from '../domain/pdf-use-case-deps';
+import type { RenderUseCaseDeps } from '../domain/pdf-use-case-deps';
 import type { JobWaiting } from '../domain/ports';
 import { requestPdf } from '../domain/request-pdf';
 
 export interface PdfRoutesDeps {
-  useCases: PdfUseCaseDeps;
+  useCases: RenderUseCaseDeps;
   waiter: JobWaiting;
   /** Verifies the bearer token and sets `ctx.state.user`. */
   requireUser: Koa.Middleware;

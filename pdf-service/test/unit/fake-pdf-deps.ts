@@ -55,6 +55,8 @@ export function fakePdfDeps() {
   const counted: string[] = [];
   const calls = { fetchSnapshot: 0, fetchVersion: 0, findLatestForKey: 0, find: 0 };
   const failures = { enqueue: false };
+  /** Whether the fake renderer has a page free (a one-call PDF is then rendered in its request). */
+  const pages = { free: false, released: 0 };
   const captured = createCapturingLogger('fake');
   let nextJob = 1;
   /** Members of each project besides its owner: they may print it too. */
@@ -72,7 +74,7 @@ export function fakePdfDeps() {
   const jobRepository: JobRepository = {
     create: async (job) => {
       const now = new Date();
-      const created: PdfJob = { ...job, status: 'queued', attempts: 0, createdAt: now, updatedAt: now };
+      const created: PdfJob = { ...job, ...(job.heldUntil ? { status: 'rendering', attempts: 1 } : { status: 'queued', attempts: 0 }), createdAt: now, updatedAt: now };
       delete (created as { requestId?: string }).requestId;
       jobs.set(job.jobId, created);
       newestByKey.set(job.cacheKey, job.jobId);
@@ -89,14 +91,15 @@ export function fakePdfDeps() {
     },
     markRetrying: async (jobId, error) => {
       const job = jobs.get(jobId);
-      if (active(job)) Object.assign(job!, { status: 'queued', error });
+      if (active(job)) Object.assign(job!, { status: 'queued', error, heldUntil: undefined });
     },
     markRendering: async (jobId, attempt) => {
       const job = jobs.get(jobId);
       if (active(job)) Object.assign(job!, { status: 'rendering', attempts: attempt });
     },
     markDone: async (job, render) => {
-      const done: PdfJob = { ...job, ...render, status: 'done', updatedAt: new Date() };
+      // Like the database's update: what others wrote meanwhile (the attempt) stays.
+      const done: PdfJob = { ...job, ...jobs.get(job.jobId), ...render, status: 'done', updatedAt: new Date() };
       delete done.error;
       jobs.set(job.jobId, done);
       return { ...done };
@@ -136,6 +139,10 @@ export function fakePdfDeps() {
   });
 
   const slots = new Map<string, string>();
+  const render = async (input: RenderInput) => {
+    renders.push(input);
+    return { pdf: Buffer.from(`%PDF-1.7 fake render ${renders.length}`), pages: 12, durationMs: 150 };
+  };
   const deps: RenderUseCaseDeps = {
     jobs: jobRepository,
     jobSlots: {
@@ -169,11 +176,12 @@ export function fakePdfDeps() {
     },
     publishJobUpdated: async (event: PdfJobUpdatedEvent) => void announced.push(event),
     renderer: {
-      render: async (input: RenderInput) => {
-        renders.push(input);
-        return { pdf: Buffer.from(`%PDF-1.7 fake render ${renders.length}`), pages: 12, durationMs: 150 };
-      },
+      render,
+      // A reserved page renders through `renderer.render` as it is then (tests replace it).
+      reservePage: () => (pages.free ? { render: (input) => deps.renderer.render(input), release: () => void (pages.released += 1) } : undefined),
     },
+    holdMs: 70_000,
+    heldHere: new Map(),
   };
 
   /** A job as requestPdf would have stored it, `ageMs` old. */
@@ -185,5 +193,5 @@ export function fakePdfDeps() {
     return job;
   };
 
-  return { deps, jobs, slots, files, projects, members, queued, announced, renders, counted, calls, failures, logs: captured.text, addJob };
+  return { deps, jobs, slots, files, projects, members, queued, announced, renders, counted, calls, failures, pages, logs: captured.text, addJob };
 }
