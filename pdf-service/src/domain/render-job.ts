@@ -67,20 +67,26 @@ export async function finishJob(deps: PdfUseCaseDeps, job: PdfJob, cacheKey: str
   return done;
 }
 
-/** How often a job held by another replica's request is looked at again while its hold lasts. */
-const HELD_ELSEWHERE_CHECK_MS = 1_000;
+/**
+ * How soon a job held by another replica's request is looked at again: after about one render first, then twice
+ * as long each time up to every second, so that a worker of this replica is busy with it little longer than the
+ * render, and reads the job a few times at most however long the hold.
+ */
+const HELD_ELSEWHERE_FIRST_CHECK_MS = 100;
+const HELD_ELSEWHERE_MAX_CHECK_MS = 1_000;
 
 const isHeld = (job: PdfJob) => job.status === 'rendering' && job.heldUntil !== undefined && job.heldUntil.getTime() > Date.now();
 
 /**
  * The job once no request renders it any more (render-here.ts): a request of this process is awaited; another
- * replica's is looked at every second until the job has finished, was handed back or its hold is over.
+ * replica's is looked at again and again (HELD_ELSEWHERE_*) until the job has finished, was handed back or its
+ * hold is over.
  */
 async function afterHold(deps: RenderUseCaseDeps, jobId: string): Promise<PdfJob | undefined> {
   await deps.heldHere.get(jobId);
   let job = await deps.jobs.find(jobId);
-  while (job && isHeld(job)) {
-    await new Promise((resolve) => setTimeout(resolve, Math.min(HELD_ELSEWHERE_CHECK_MS, job!.heldUntil!.getTime() - Date.now())));
+  for (let pause = HELD_ELSEWHERE_FIRST_CHECK_MS; job && isHeld(job); pause = Math.min(2 * pause, HELD_ELSEWHERE_MAX_CHECK_MS)) {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(pause, job!.heldUntil!.getTime() - Date.now())));
     job = await deps.jobs.find(jobId);
   }
   return job;

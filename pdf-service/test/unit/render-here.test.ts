@@ -156,6 +156,17 @@ describe('the work queue and a job rendered in its request (renderJob, with fake
     expect(fake.jobs.get(job.jobId)).toMatchObject({ status: 'done', attempts: 2 });
   });
 
+  it("acks the delivery of a job another replica's request finishes soon after it, not a second later", async () => {
+    const fake = fakePdfDeps();
+    const job = fake.addJob({ cacheKey: snapshotCacheKey(snapshotOf(1)), status: 'rendering', attempts: 1, heldUntil: new Date(Date.now() + 70_000) });
+    setTimeout(() => fake.jobs.set(job.jobId, { ...fake.jobs.get(job.jobId)!, status: 'done', fileId: job.cacheKey }), 150);
+    const started = Date.now();
+    expect(await renderJob(fake.deps, job.jobId, 1)).toEqual({ outcome: 'skipped', reason: 'the job is already done' });
+    // Looked at after 0.1 and 0.3 s: done by then (a look every second would see it after 1 s).
+    expect(Date.now() - started).toBeLessThan(800);
+    expect(fake.renders).toHaveLength(0);
+  });
+
   it("renders another replica's held job as soon as that replica hands it back", async () => {
     const fake = fakePdfDeps();
     const job = fake.addJob({ cacheKey: snapshotCacheKey(snapshotOf(1)), status: 'rendering', attempts: 1, heldUntil: new Date(Date.now() + 60_000) });
