@@ -17,16 +17,12 @@ const isFinished = (job: PdfJob) => job.status === 'done' || job.status === 'fai
  * handed back to be polled.
  */
 export async function generatePdf(deps: RenderUseCaseDeps, waiting: JobWaiting, ownerId: string, projectId: string, waitMs: number, requestId?: string): Promise<GeneratedPdf> {
-  // A page taken before the job exists, so that requests never start more renders here than there are pages.
-  const page = deps.renderer.reservePage();
-  const { job: started, queued, held } = await requestPdf(deps, ownerId, projectId, requestId, page ? { holdMs: deps.holdMs } : {}).catch((error: unknown) => {
-    page?.release();
-    throw error;
-  });
-  if (held && page) {
-    const rendered = await renderHere(deps, page, started, held);
+  // A page reserved before the job exists, so that requests never start more renders here than there are pages.
+  const { job: started, queued, held } = await requestPdf(deps, ownerId, projectId, requestId, { renderHere: { reservePage: () => deps.renderer.reservePage(), holdMs: deps.holdMs } });
+  if (held) {
+    const rendered = await renderHere(deps, held.page, started, held.snapshot);
     if (rendered) return { ready: true, ...rendered };
-  } else page?.release();
+  }
   // A job this request has just queued cannot have finished yet: the wait listens before any message can arrive,
   // so its first look, which is for a job that finished before the wait began, is skipped (one read less).
   let unread = queued;

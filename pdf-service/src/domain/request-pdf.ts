@@ -3,6 +3,7 @@ import type { ProjectSnapshot } from '@playbook/contract';
 import { TooManyRequestsError } from '@playbook/kit';
 import { pdfCacheKey, snapshotCacheKey } from './cache-key';
 import type { PdfJob, PdfJobStatus } from './pdf-job';
+import type { ReservedPage } from './ports';
 import { failJob } from './render-job';
 import { announceNews, type PdfUseCaseDeps } from './pdf-use-case-deps';
 
@@ -12,13 +13,16 @@ export interface PdfRequestOutcome {
   cached: boolean;
   /** This request queued the job (rather than joining one in progress or finding a stored PDF). */
   queued: boolean;
-  /** The job is new and held for this request to render from this snapshot (render-here.ts); not queued yet. */
-  held?: ProjectSnapshot;
+  /** The job is new and held for this request to render on this page from this snapshot (render-here.ts); not queued yet. */
+  held?: { page: ReservedPage; snapshot: ProjectSnapshot };
 }
 
 export interface RequestPdfOptions {
-  /** A new job is held this long for the request to render itself (RenderUseCaseDeps.holdMs) instead of being queued. */
-  holdMs?: number;
+  /**
+   * A new job is held (for `holdMs`: RenderUseCaseDeps.holdMs) for the request to render itself instead of being
+   * queued, when a page can be reserved for it.
+   */
+  renderHere?: { reservePage: () => ReservedPage | undefined; holdMs: number };
 }
 
 /** A queued or rendering job older than this is presumed lost and a new one is started. */
@@ -69,10 +73,10 @@ async function cachedOutcome(deps: PdfUseCaseDeps, job: PdfJob, requesterId: str
  * project-service, the requester's render in progress is joined, or a job goes to the work queue — 429 when
  * the requester already has `maxJobsPerOwner` jobs in progress, so one user cannot fill the queue everyone
  * shares. Another member's render in progress is not joined: the requester's own job finds its PDF stored
- * when that render is done, or renders it. With `holdMs`, a new job is not queued but handed back held, for the
- * request to render itself (render-here.ts).
+ * when that render is done, or renders it. With `renderHere` and a page free, a new job is not queued but handed
+ * back held, with its page, for the request to render itself (render-here.ts).
  */
-export async function requestPdf(deps: PdfUseCaseDeps, ownerId: string, projectId: string, requestId?: string, { holdMs }: RequestPdfOptions = {}): Promise<PdfRequestOutcome> {
+export async function requestPdf(deps: PdfUseCaseDeps, ownerId: string, projectId: string, requestId?: string, { renderHere }: RequestPdfOptions = {}): Promise<PdfRequestOutcome> {
   const version = await deps.fetchVersion(projectId, ownerId);
   const versionKey = pdfCacheKey(projectId, version);
   const stored = await deps.jobs.findLatestForKey(versionKey, JOINABLE);
@@ -91,6 +95,8 @@ export async function requestPdf(deps: PdfUseCaseDeps, ownerId: string, projectI
   if (slot === undefined) {
     throw new TooManyRequestsError(BUSY_RETRY_AFTER_SECONDS, `${deps.maxJobsPerOwner} of your PDFs are being made already; retry when one is done`);
   }
+  // A page only now that a render is needed: a cached or joined request never takes one.
+  const page = renderHere?.reservePage();
   const job = await deps.jobs.create({
     jobId,
     projectId,
@@ -100,9 +106,12 @@ export async function requestPdf(deps: PdfUseCaseDeps, ownerId: string, projectI
     requestId,
     expiresAt: new Date(now + deps.retentionMs),
     slot,
-    ...(holdMs === undefined ? {} : { heldUntil: new Date(now + holdMs) }),
+    ...(page && renderHere ? { heldUntil: new Date(now + renderHere.holdMs) } : {}),
+  }).catch((error: unknown) => {
+    page?.release();
+    throw error;
   });
-  if (holdMs !== undefined) return { job, cached: false, queued: false, held: snapshot };
+  if (page) return { job, cached: false, queued: false, held: { page, snapshot } };
   // Announced before a worker can take it, so `queued` never arrives after `rendering`.
   await announceNews(deps, { jobId, projectId, ownerId, status: 'queued' });
   try {

@@ -56,7 +56,8 @@ export function fakePdfDeps() {
   const calls = { fetchSnapshot: 0, fetchVersion: 0, findLatestForKey: 0, find: 0 };
   const failures = { enqueue: false };
   /** Whether the fake renderer has a page free (a one-call PDF is then rendered in its request). */
-  const pages = { free: false, released: 0 };
+  /** `taken`: pages reserved and not yet given back (by a release, or at the end of their render). */
+  const pages = { free: false, taken: 0 };
   const captured = createCapturingLogger('fake');
   let nextJob = 1;
   /** Members of each project besides its owner: they may print it too. */
@@ -178,7 +179,13 @@ export function fakePdfDeps() {
     renderer: {
       render,
       // A reserved page renders through `renderer.render` as it is then (tests replace it).
-      reservePage: () => (pages.free ? { render: (input) => deps.renderer.render(input), release: () => void (pages.released += 1) } : undefined),
+      reservePage: () => {
+        if (!pages.free) return undefined;
+        pages.taken += 1;
+        let given = false;
+        const giveBack = () => void (given || ((given = true), (pages.taken -= 1)));
+        return { render: (input) => deps.renderer.render(input).finally(giveBack), release: giveBack };
+      },
     },
     holdMs: 70_000,
     heldHere: new Map(),

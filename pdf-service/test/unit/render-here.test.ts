@@ -61,12 +61,20 @@ describe('a one-call PDF rendered in its request (render-here.ts, with fakes)', 
     const fake = withFreePage();
     const first = await generatePdf(fake.deps, noWait, 'ana', 'p1', 25_000);
     await settled(fake, first.job.jobId);
-    expect(fake.pages.released).toBe(0);
+    expect(fake.pages.taken).toBe(0);
     expect((await generatePdf(fake.deps, noWait, 'ana', 'p1', 25_000)).ready).toBe(true);
-    expect(fake.pages.released).toBe(1);
+    expect(fake.pages.taken).toBe(0);
     await expect(generatePdf(fake.deps, noWait, 'ana', 'missing', 25_000)).rejects.toMatchObject({ status: 404 });
-    expect(fake.pages.released).toBe(2);
+    expect(fake.pages.taken).toBe(0);
     expect(fake.renders).toHaveLength(1);
+  });
+
+  it('gives the page back when the job cannot be recorded', async () => {
+    const fake = withFreePage();
+    fake.deps.jobs.create = async () => Promise.reject(new Error('database unavailable'));
+    await expect(generatePdf(fake.deps, noWait, 'ana', 'p1', 25_000)).rejects.toThrow('database unavailable');
+    expect(fake.pages.taken).toBe(0);
+    expect(fake.renders).toHaveLength(0);
   });
 
   it('goes through the work queue when no page is free', async () => {
@@ -81,8 +89,9 @@ describe('a one-call PDF rendered in its request (render-here.ts, with fakes)', 
   it('holds a new job for its request: rendering from the start, not queued, not announced queued', async () => {
     const fake = fakePdfDeps();
     const before = Date.now();
-    const outcome = await requestPdf(fake.deps, 'ana', 'p1', undefined, { holdMs: 70_000 });
-    expect(outcome).toMatchObject({ cached: false, queued: false, held: snapshotOf(1), job: { status: 'rendering', attempts: 1 } });
+    fake.pages.free = true;
+    const outcome = await requestPdf(fake.deps, 'ana', 'p1', undefined, { renderHere: { reservePage: () => fake.deps.renderer.reservePage(), holdMs: 70_000 } });
+    expect(outcome).toMatchObject({ cached: false, queued: false, held: { snapshot: snapshotOf(1) }, job: { status: 'rendering', attempts: 1 } });
     expect(outcome.job.heldUntil!.getTime()).toBeGreaterThanOrEqual(before + 70_000);
     expect(fake.queued).toEqual([]);
     expect(fake.announced).toEqual([]);
