@@ -1,10 +1,11 @@
 /**
  * PDF benchmark, one run: raw puppeteer on the same HTML (reused page / new page per document),
  * the service's render engine, POST /api/generate-pdf uncached and cached (through the gateway and
- * straight to pdf-service), throughput with 2 and 4 clients, and pdf-service + Chromium memory (PSS).
+ * straight to pdf-service), throughput with 2 and 4 clients with the CPU each process spent a document, and
+ * pdf-service + Chromium memory (PSS).
  * Services run as child processes from their compiled dist/ (npx tsc -b first).
  *
- *   npx tsx bench/pdf/bench-pdf.ts [--renders 30] [--docs 24] [--soak 1000] [--fill 0] [--no-write]
+ *   npx tsx bench/pdf/bench-pdf.ts [--renders 30] [--docs 90] [--soak 1000] [--fill 0] [--no-write]
  *   --fill N first fills project-service's database to N projects × 100 answers (bench/support/fill.ts).
  *   BENCH_PDF_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=.run/prof" profiles the pdf-service process.
  *   BENCH_CHROMIUM_PATH=/usr/bin/chromium runs another browser binary (raw puppeteer, the engine and the service
@@ -25,12 +26,12 @@ import { createStandaloneRenderer } from '../../pdf-service/test/support/standal
 import { startEmbeddedDb } from '../../test/support/embedded-db';
 import { answers } from '../../test/system/support/api-client';
 import { startNatsServer } from '../../test/support/nats-server';
-import { freePort, startProcess, type StartedProcess } from '../../test/support/processes';
+import { freePort, processTree, startProcess, type StartedProcess } from '../../test/support/processes';
 import { createTestTokenIssuer } from '../../test/support/test-tokens';
 import type { Page } from 'puppeteer-core';
 import { MongoClient, ObjectId } from 'mongodb';
 import { FILLED_ANSWERS, fillLike, fillerAnswer } from '../support/fill';
-import { percentile, processTreeMemoryMb, timeEach } from '../support/measure';
+import { percentile, processCpuMs, processTreeMemoryMb, timeEach } from '../support/measure';
 
 const ROOT = resolve(__dirname, '../..');
 const arg = (name: string, fallback: number) => {
@@ -38,7 +39,8 @@ const arg = (name: string, fallback: number) => {
   return index > 0 ? Number(process.argv[index + 1]) : fallback;
 };
 const RENDERS = arg('renders', 30);
-const DOCS = arg('docs', 24);
+// 30 documents a round: with 8 (the default until 2026-12-04) one run differed from the next by ±6 points.
+const DOCS = arg('docs', 90);
 const SOAK = arg('soak', 1000);
 const FILL = arg('fill', 0);
 const WRITE = !process.argv.includes('--no-write');
@@ -121,7 +123,8 @@ async function main(): Promise<void> {
     cleanups.push(() => child.stop('SIGKILL'));
     return child;
   };
-  const projectProc = spawnService('project-service/dist/main.js', { ...natsServer.env('project-service'), PORT: String(projectPort), MONGO_DB: 'bench_projects' });
+  // One user owns every project of the run (a --docs run of hundreds), so the per-user project limit is lifted.
+  const projectProc = spawnService('project-service/dist/main.js', { ...natsServer.env('project-service'), PORT: String(projectPort), MONGO_DB: 'bench_projects', MAX_PROJECTS_PER_USER: '100000' });
   // One user drives every client, so the per-user job limit (a fairness limit between users) is lifted.
   const pdfProc = spawnService('pdf-service/dist/main.js', { ...natsServer.env('pdf-service'), PORT: String(pdfPort), MONGO_DB: 'bench_pdf', PDF_PAGE_POOL_SIZE: '2', PDF_JOB_QUEUE_LIMIT: '1000', PDF_JOBS_PER_USER: '1000', CHROMIUM_PATH: CHROMIUM, LOG_LEVEL: process.env.BENCH_PDF_LOG_LEVEL ?? 'warn', NODE_OPTIONS: process.env.BENCH_PDF_NODE_OPTIONS ?? '', ...PDF_ENV });
   const projectUrl = `http://127.0.0.1:${projectPort}`;
@@ -129,8 +132,9 @@ async function main(): Promise<void> {
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
   await waitReady(projectUrl, projectProc, 'project-service');
   await waitReady(pdfUrl, pdfProc, 'pdf-service');
+  let gatewayProc: StartedProcess | undefined;
   if (gatewayBuilt) {
-    const gatewayProc = spawnService('gateway/dist/main.js', {
+    gatewayProc = spawnService('gateway/dist/main.js', {
       ...natsServer.env('gateway'),
       PORT: String(gatewayPort),
       NODE_ENV: 'development',
@@ -148,7 +152,9 @@ async function main(): Promise<void> {
   const api = (base: string, method: string, path: string, body?: unknown) =>
     fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
   const createProject = async (name: string, responses = sampleResponses()) => {
-    const { id } = (await (await api(projectUrl, 'POST', '/api/projects', { name, description: 'Benchmark project' })).json()) as { id: string };
+    const created = await api(projectUrl, 'POST', '/api/projects', { name, description: 'Benchmark project' });
+    if (created.status !== 201) throw new Error(`creating a project: ${created.status} ${await created.text()}`);
+    const { id } = (await created.json()) as { id: string };
     const saved = await api(projectUrl, 'PUT', `/api/projects/${id}/responses`, { responses });
     if (!saved.ok) throw new Error(`saving answers: ${saved.status}`);
     return id;
@@ -285,12 +291,31 @@ async function main(): Promise<void> {
   const projectsFor: Record<number, string[]> = { 2: [], 4: [] };
   for (const clients of [2, 4]) for (let index = 0; index < perRound * ROUNDS; index += 1) projectsFor[clients]!.push(await createProject(`Throughput ${clients}-${index}`));
   const elapsed: Record<string, number> = { raw: 0, 2: 0, 4: 0 };
+  // Where the CPU of the throughput runs goes, by process: what the service spends beside Chromium is what it competes with.
+  const pdfPid = pdfProc.child.pid!;
+  const cpuParts = (): Record<string, number> => ({
+    'Chromium (raw puppeteer)': processCpuMs(processTree([raw.pid!])),
+    'this bench (its clients, raw puppeteer, PSS sampling)': processCpuMs([process.pid]),
+    'Chromium (pdf-service)': processCpuMs(processTree([pdfPid]).filter((pid) => pid !== pdfPid)),
+    'pdf-service': processCpuMs([pdfPid]),
+    gateway: processCpuMs(gatewayProc?.child.pid ? [gatewayProc.child.pid] : []),
+    'project-service': processCpuMs([projectProc.child.pid!]),
+    'nats-server': processCpuMs([natsServer.pid()!]),
+    database: processCpuMs(processTree([db.pid()!])),
+  });
+  const cpu: Record<string, Record<string, number>> = { raw: {}, 2: {}, 4: {} };
+  const measured = async (key: string, run: () => Promise<number>) => {
+    const before = cpuParts();
+    const rate = await run();
+    for (const [part, ms] of Object.entries(cpuParts())) cpu[key]![part] = (cpu[key]![part] ?? 0) + ms - before[part]!;
+    elapsed[key]! += perRound / rate;
+  };
   const missesBefore = await cacheCount('miss');
   for (let round = 0; round < ROUNDS; round += 1) {
-    elapsed.raw! += perRound / (await throughput(2, perRound, () => withFree(freeRawPages, renderRaw)));
+    await measured('raw', () => throughput(2, perRound, () => withFree(freeRawPages, renderRaw)));
     for (const clients of [2, 4]) {
       const batch = projectsFor[clients]!.slice(round * perRound, (round + 1) * perRound);
-      elapsed[clients]! += perRound / (await throughput(clients, perRound, (index) => generate(cachedBase, batch[index]!)));
+      await measured(String(clients), () => throughput(clients, perRound, (index) => generate(cachedBase, batch[index]!)));
     }
   }
   if ((await cacheCount('miss')) - missesBefore !== perRound * ROUNDS * 2) throw new Error('a throughput render was served from the cache');
@@ -298,6 +323,11 @@ async function main(): Promise<void> {
   row('throughput, raw puppeteer with 2 pages', `${rate('raw').toFixed(2)} docs/s`);
   for (const clients of [2, 4]) {
     row(`throughput, ${clients} clients, uncached generate-pdf (pool of 2 pages)`, `${rate(String(clients)).toFixed(2)} docs/s (${((rate(String(clients)) / rate('raw')) * 100).toFixed(0)}% of raw; target ≥ 85%)`);
+  }
+  for (const key of ['raw', '2', '4']) {
+    const perDoc = Object.entries(cpu[key]!).filter(([, ms]) => ms > 0).map(([part, ms]) => `${part} ${(ms / (perRound * ROUNDS)).toFixed(1)}`);
+    const total = Object.values(cpu[key]!).reduce((sum, ms) => sum + ms, 0) / (perRound * ROUNDS);
+    row(`CPU ms a document, ${key === 'raw' ? 'raw puppeteer' : `${key} clients`}: ${total.toFixed(0)}`, perDoc.join(' · '));
   }
   row('pdf-service + Chromium PSS, peak so far (latency, cached and throughput runs)', `${peakPss.toFixed(0)} MB (target ≤ 600 MB)`);
   const documentFacts = { pages, bytes: samplePdf.length, fields: doc.fieldCount, answered: doc.answeredCount };

@@ -56,3 +56,21 @@ export function processTreeMemoryMb(rootPids: number[]): { rss: number; pss: num
   }
   return { rss: rss / 1024, pss: pss / 1024 };
 }
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** CPU time (user + system, with that of children that exited and were reaped) of the given processes, in ms. */
+export function processCpuMs(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // utime, stime, cutime, cstime: fields 14–17 of proc(5), counted from the state (field 3) here.
+      ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+}

@@ -11,7 +11,7 @@ export async function startEmbeddedDb() {
   const dataDir = mkdtempSync(join(tmpdir(), 'playbook-db-'));
   const server = restartableServer(EMBEDDED_DB_BINARY, ['-listen', `127.0.0.1:${port}`, '-dir', dataDir], port, dataDir, 20_000);
   await server.start();
-  const { stop, restart, destroy } = server;
-  return { port, url: `mongodb://127.0.0.1:${port}`, dataDir, stop, restart, destroy };
+  const { pid, stop, restart, destroy } = server;
+  return { port, pid, url: `mongodb://127.0.0.1:${port}`, dataDir, stop, restart, destroy };
 }
 export type TestEmbeddedDb = Awaited<ReturnType<typeof startEmbeddedDb>>;

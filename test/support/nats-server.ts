@@ -67,7 +67,7 @@ export async function startNatsServer(options: NatsServerOptions = {}) {
   const logFile = join(storeDir, 'nats.log');
   const server = restartableServer(NATS_SERVER, ['-c', config.configFile, ...tlsArgs, '-js', '-sd', storeDir, '-a', '127.0.0.1', '-p', String(port), '-l', logFile], port, storeDir, 10_000);
   await server.start();
-  const { stop, restart, destroy } = server;
+  const { pid, stop, restart, destroy } = server;
   const url = `${tls ? 'tls' : 'nats'}://127.0.0.1:${port}`;
   return {
     port,
@@ -77,6 +77,7 @@ export async function startNatsServer(options: NatsServerOptions = {}) {
     env: (user: NatsUser) => ({ ...config.env(url, user), ...(tls ? { NATS_TLS_CA_FILE: tls.caFile } : {}) }),
     tls,
     violations: () => permissionViolations([logFile]),
+    pid,
     stop,
     restart,
     destroy,

@@ -88,6 +88,8 @@ export function restartableServer(command: string, args: string[], port: number,
   };
   return {
     start,
+    /** The running server's process id (benchmarks measure its CPU). */
+    pid: () => process?.child.pid,
     stop: async (signal?: NodeJS.Signals) => {
       await process?.stop(signal);
     },
