@@ -92,6 +92,10 @@ ARG SERVICE
 ARG SERVICE_PORT
 COPY --from=app /app /app/
 WORKDIR /app/${SERVICE}
+# The services table's nodeOptions of this service (scripts/images.sh passes them); a NODE_OPTIONS the chart
+# sets replaces them.
+ARG SERVICE_NODE_OPTIONS=""
+ENV NODE_OPTIONS=${SERVICE_NODE_OPTIONS}
 # The node image's "node" user; numeric so Kubernetes can verify runAsNonRoot.
 USER 1000:1000
 EXPOSE ${SERVICE_PORT}
@@ -109,6 +113,10 @@ ARG SERVICE
 ARG SERVICE_PORT
 COPY --from=app /app /app/
 WORKDIR /app/${SERVICE}
+# The services table's nodeOptions of this service (scripts/images.sh passes them); a NODE_OPTIONS the chart
+# sets replaces them.
+ARG SERVICE_NODE_OPTIONS=""
+ENV NODE_OPTIONS=${SERVICE_NODE_OPTIONS}
 # The node image's "node" user; numeric so Kubernetes can verify runAsNonRoot.
 USER 1000:1000
 EXPOSE ${SERVICE_PORT}

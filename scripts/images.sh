@@ -113,7 +113,8 @@ build_inputs_hash() {
 # build_image SERVICE PORT: builds <registry>/playbook-SERVICE:<tag> unless its inputs are unchanged.
 build_image() {
   local service="$1" image="$REGISTRY/playbook-$1:$TAG" base base_id inputs built previous
-  local args=(--target "$(target_of "$service")" --build-arg "SERVICE=$service" --build-arg "SERVICE_PORT=$2" "${BUILD_ARGS[@]}")
+  local args=(--target "$(target_of "$service")" --build-arg "SERVICE=$service" --build-arg "SERVICE_PORT=$2"
+    --build-arg "SERVICE_NODE_OPTIONS=$(service_node_options "$service")" "${BUILD_ARGS[@]}")
   base="$(qualified_image "$(dockerfile_arg Dockerfile NODE_IMAGE)")"
   ensure_base_image "$base"
   base_id="$(podman image inspect --format '{{.Id}}' "$base")"

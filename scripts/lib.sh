@@ -85,6 +85,12 @@ service_rows() {
     "const { SERVICES } = await import('$ROOT/contract/src/services.ts'); for (const s of SERVICES) console.log([${fields%,}].join(' '));"
 }
 
+# service_node_options FOLDER: the NODE_OPTIONS the services table gives that service (often none).
+service_node_options() {
+  node --no-warnings --input-type=module -e \
+    "const { SERVICES } = await import('$ROOT/contract/src/services.ts'); console.log(SERVICES.find((s) => s.folder === process.argv[1])?.nodeOptions ?? '');" "$1"
+}
+
 setup_all() {
   ensure_node
   ensure_system_packages

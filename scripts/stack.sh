@@ -205,7 +205,7 @@ for row in "${SERVICES[@]}"; do
   [ ! -f "$nats_password_file" ] || secret_files=(NATS_USER="$folder" NATS_PASSWORD_FILE="$nats_password_file")
   case "$folder" in gateway | auth-service) secret_files+=(FORWARDING_KEY_FILE="$forwarding_key_file") ;; esac
   # /metrics stays on each service's own port: one METRICS_PORT (from .env) cannot serve four processes.
-  start "$folder" env -u METRICS_PORT -u FORWARDING_KEY_FILE PORT="${service_port[$folder]}" "${secret_files[@]}" node "$folder/dist/main.js"
+  start "$folder" env -u METRICS_PORT -u FORWARDING_KEY_FILE PORT="${service_port[$folder]}" NODE_OPTIONS="$(service_node_options "$folder")" "${secret_files[@]}" node "$folder/dist/main.js"
   [ "$name" != gateway ] || gateway_pid="${pids[-1]}"
 done
 wait_for "the stack" 60 own_gateway_healthy

@@ -7,7 +7,8 @@
  *
  *   npx tsx bench/pdf/bench-pdf.ts [--renders 30] [--docs 90] [--soak 1000] [--fill 0] [--no-write]
  *   --fill N first fills project-service's database to N projects × 100 answers (bench/support/fill.ts).
- *   BENCH_PDF_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=.run/prof" profiles the pdf-service process.
+ *   BENCH_PDF_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=.run/prof" profiles the pdf-service process (beside the
+ *   services table's NODE_OPTIONS for it).
  *   BENCH_CHROMIUM_PATH=/usr/bin/chromium runs another browser binary (raw puppeteer, the engine and the service
  *   alike); BENCH_PDF_ENV="PDF_PAGE_MAX_RENDERS=20 …" adds variables to pdf-service's environment.
  */
@@ -15,7 +16,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { resolve } from 'node:path';
-import { PROJECT_SNAPSHOT_SUBJECT, projectSnapshotSchema } from '@playbook/contract';
+import { PROJECT_SNAPSHOT_SUBJECT, projectSnapshotSchema, SERVICES, type ServiceFolder } from '@playbook/contract';
 import { createLogger } from '@playbook/kit';
 import { connectNats, natsRequest } from '@playbook/kit/nats';
 import { buildPlaybookDocument } from '../../pdf-service/src/domain/document-model';
@@ -117,16 +118,18 @@ async function main(): Promise<void> {
   const { METRICS_PORT: _ownShellsOnly, ...shell } = process.env;
   const common = { ...shell, NODE_ENV: 'production', LOG_LEVEL: 'warn', LOG_FORMAT: 'json', MONGO_URL: db.url };
   const children: StartedProcess[] = [];
-  const spawnService = (script: string, env: Record<string, string>) => {
-    const child = startProcess(process.execPath, [resolve(ROOT, script)], { ...common, ...env });
+  /** Starts `<folder>/dist/main.js` with the services table's NODE_OPTIONS for it, and `extraNodeOptions`. */
+  const spawnService = (folder: ServiceFolder, env: Record<string, string>, extraNodeOptions = '') => {
+    const NODE_OPTIONS = [SERVICES.find((service) => service.folder === folder)!.nodeOptions, extraNodeOptions].filter(Boolean).join(' ');
+    const child = startProcess(process.execPath, [resolve(ROOT, folder, 'dist/main.js')], { ...common, ...env, NODE_OPTIONS });
     children.push(child);
     cleanups.push(() => child.stop('SIGKILL'));
     return child;
   };
   // One user owns every project of the run (a --docs run of hundreds), so the per-user project limit is lifted.
-  const projectProc = spawnService('project-service/dist/main.js', { ...natsServer.env('project-service'), PORT: String(projectPort), MONGO_DB: 'bench_projects', MAX_PROJECTS_PER_USER: '100000' });
+  const projectProc = spawnService('project-service', { ...natsServer.env('project-service'), PORT: String(projectPort), MONGO_DB: 'bench_projects', MAX_PROJECTS_PER_USER: '100000' });
   // One user drives every client, so the per-user job limit (a fairness limit between users) is lifted.
-  const pdfProc = spawnService('pdf-service/dist/main.js', { ...natsServer.env('pdf-service'), PORT: String(pdfPort), MONGO_DB: 'bench_pdf', PDF_PAGE_POOL_SIZE: '2', PDF_JOB_QUEUE_LIMIT: '1000', PDF_JOBS_PER_USER: '1000', CHROMIUM_PATH: CHROMIUM, LOG_LEVEL: process.env.BENCH_PDF_LOG_LEVEL ?? 'warn', NODE_OPTIONS: process.env.BENCH_PDF_NODE_OPTIONS ?? '', ...PDF_ENV });
+  const pdfProc = spawnService('pdf-service', { ...natsServer.env('pdf-service'), PORT: String(pdfPort), MONGO_DB: 'bench_pdf', PDF_PAGE_POOL_SIZE: '2', PDF_JOB_QUEUE_LIMIT: '1000', PDF_JOBS_PER_USER: '1000', CHROMIUM_PATH: CHROMIUM, LOG_LEVEL: process.env.BENCH_PDF_LOG_LEVEL ?? 'warn', ...PDF_ENV }, process.env.BENCH_PDF_NODE_OPTIONS);
   const projectUrl = `http://127.0.0.1:${projectPort}`;
   const pdfUrl = `http://127.0.0.1:${pdfPort}`;
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
@@ -134,7 +137,7 @@ async function main(): Promise<void> {
   await waitReady(pdfUrl, pdfProc, 'pdf-service');
   let gatewayProc: StartedProcess | undefined;
   if (gatewayBuilt) {
-    gatewayProc = spawnService('gateway/dist/main.js', {
+    gatewayProc = spawnService('gateway', {
       ...natsServer.env('gateway'),
       PORT: String(gatewayPort),
       NODE_ENV: 'development',

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { SERVICES } from '@playbook/contract';
 import { freePort } from '../support/processes';
 
 const ROOT = resolve(__dirname, '../..');
@@ -188,11 +189,16 @@ describe('npm start (scripts/stack.sh)', () => {
     }
   }, 30_000);
 
-  it('says which process ended and how when one of its services dies, and stops all the others', async () => {
+  it('runs each service with its NODE_OPTIONS from the services table; says which process ended and how when one dies, and stops all the others', async () => {
     const running = await startUp();
     const project = started.find((p) => p.command.includes('project-service/dist/main.js'));
     expect(project).toBeDefined();
     expect(started.filter((p) => /\/dist\/main\.js|nats-server|embedded-db/.test(p.command))).toHaveLength(6);
+    const nodeOptionsOf = (folder: string) => {
+      const service = started.find((p) => p.command.includes(`${folder}/dist/main.js`))!;
+      return /(?:^|\0)NODE_OPTIONS=([^\0]*)/.exec(readFileSync(`/proc/${service.pid}/environ`, 'utf8'))?.[1];
+    };
+    expect(SERVICES.map(({ folder }) => [folder, nodeOptionsOf(folder)])).toEqual(SERVICES.map(({ folder, nodeOptions }) => [folder, nodeOptions]));
 
     process.kill(project!.pid, 'SIGKILL');
     expect(await running.exitCode(60_000)).toBe(1);

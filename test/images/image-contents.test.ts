@@ -18,10 +18,16 @@ console.log(JSON.stringify({
   devTools: ['typescript', 'jest', 'eslint'].filter((name) => resolvable(name, process.cwd())),
   chromium: fs.existsSync('/usr/lib/chromium/chromium-headless-shell'),
   cwd: process.cwd(),
+  youngGenerationMb: (() => {
+    // A rolling window of live objects: what survives scavenges makes V8 grow its young generation to its limit.
+    const window = new Array(50000);
+    for (let i = 0; i < 3000000; i++) window[i % window.length] = { i, text: 'item ' + i };
+    return require('node:v8').getHeapSpaceStatistics().find((space) => space.space_name === 'new_space').space_size / 2 ** 20;
+  })(),
 }));`;
 
-interface Inside { app: string[]; mongoose: string[]; kitLoadsMongoose: boolean; devTools: string[]; chromium: boolean; cwd: string }
-interface ImageConfig { User: string; WorkingDir: string; Cmd: string[]; Entrypoint: string[]; ExposedPorts: Record<string, unknown> }
+interface Inside { app: string[]; mongoose: string[]; kitLoadsMongoose: boolean; devTools: string[]; chromium: boolean; cwd: string; youngGenerationMb: number }
+interface ImageConfig { User: string; WorkingDir: string; Cmd: string[]; Entrypoint: string[]; ExposedPorts: Record<string, unknown>; Env: string[] }
 
 const runtimes = chartRuntimes(STACK_SERVICES);
 
@@ -60,6 +66,13 @@ describe.each(STACK_SERVICES)('the %s image', (folder) => {
     expect(inside.cwd).toBe(`/app/${folder}`);
     expect(config.Cmd).toEqual(['node', 'dist/main.js']);
     expect(Object.keys(config.ExposedPorts ?? {})).toEqual([`${row.port}/tcp`]);
+  });
+
+  it(`runs node with the services table's NODE_OPTIONS for it (${row.nodeOptions || 'none'})`, () => {
+    expect(config.Env).toContain(`NODE_OPTIONS=${row.nodeOptions}`);
+    // Each semi-space of the young generation is at most --max-semi-space-size MB (V8 grows it to 64 MB otherwise).
+    const semiSpaceMb = Number(/--max-semi-space-size=(\d+)/.exec(row.nodeOptions)?.[1] ?? Infinity);
+    expect(inside.youngGenerationMb).toBeLessThanOrEqual(2 * semiSpaceMb);
   });
 
   it(folder === 'pdf-service' ? 'has Chromium' : 'has no Chromium', () => {

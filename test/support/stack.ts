@@ -52,6 +52,7 @@ export async function startStack<N extends StackNats = TestNatsServer>(options: 
   const envFor = (name: StackServiceName): NodeJS.ProcessEnv => ({
     PATH: process.env.PATH,
     HOME: process.env.HOME,
+    NODE_OPTIONS: SERVICES.find((service) => service.folder === name)!.nodeOptions,
     NODE_ENV: 'test',
     LOG_FORMAT: 'json',
     LOG_LEVEL: 'info',
