@@ -68,6 +68,8 @@ export interface JobSlots {
   claim(ownerId: string, slot: number, jobId: string): Promise<{ claimed: true } | { claimed: false; heldBy: string }>;
   /** Frees place `slot` if `jobId` still holds it. */
   free(ownerId: string, slot: number, jobId: string): Promise<void>;
+  /** The places of `ownerId` that jobs of this process took and have not freed: surely taken, so tried last. */
+  takenHere(ownerId: string): ReadonlySet<number>;
 }
 
 export interface StoredPdf {

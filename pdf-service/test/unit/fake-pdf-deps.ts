@@ -156,6 +156,8 @@ export function fakePdfDeps() {
       free: async (ownerId, slot, jobId) => {
         if (slots.get(`${ownerId}#${slot}`) === jobId) slots.delete(`${ownerId}#${slot}`);
       },
+      // One process: every place taken was taken here.
+      takenHere: (ownerId) => new Set([...slots.keys()].filter((key) => key.startsWith(`${ownerId}#`)).map((key) => Number(key.slice(ownerId.length + 1)))),
     },
     maxJobsPerOwner: 3,
     files: fileStore,

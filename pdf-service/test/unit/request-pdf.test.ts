@@ -136,6 +136,17 @@ describe('requestPdf (domain, with fakes)', () => {
     await expect(requestPdf(fake.deps, 'ana', 'p1')).resolves.toMatchObject({ cached: false, job: { status: 'queued' } });
   });
 
+  it("takes a place this process's jobs do not hold at the first try, the held ones being tried last", async () => {
+    const fake = fakePdfDeps();
+    for (const id of ['p2', 'p3']) fake.projects.set(id, snapshotOf(1, id));
+    const claimed: number[] = [];
+    const claim = fake.deps.jobSlots.claim;
+    fake.deps.jobSlots.claim = (ownerId, slot, jobId) => (claimed.push(slot), claim(ownerId, slot, jobId));
+    for (const id of ['p1', 'p2', 'p3']) await requestPdf(fake.deps, 'ana', id);
+    expect(claimed).toEqual([0, 1, 2]);
+    expect(fake.calls.find).toBe(0); // no holder was looked up
+  });
+
   it('gives the place of a finished, failed or vanished job to the next one', async () => {
     const fake = fakePdfDeps();
     for (const id of ['p2', 'p3', 'p4']) fake.projects.set(id, snapshotOf(1, id));
