@@ -7,7 +7,7 @@ export const SERVICES = [
   { name: 'auth', folder: 'auth-service', port: 8081, urlVariable: 'AUTH_SERVICE_URL', database: 'auth', nodeOptions: '' },
   { name: 'project', folder: 'project-service', port: 8082, urlVariable: 'PROJECT_SERVICE_URL', database: 'projects', nodeOptions: '' },
   // A young generation of 2 × 4 MB: with V8's default it grew to 128 MB of mostly garbage (PDFs and their base64
-  // pass through it), ~50 MB of the memory target's 600 (docs/benchmarks.md, "Where a document's CPU goes").
+  // pass through it), ~50 MB of the memory target's 600 (docs/benchmarks.md, "Where a PDF's CPU goes, process by process").
   { name: 'pdf', folder: 'pdf-service', port: 8083, urlVariable: 'PDF_SERVICE_URL', database: 'pdf', nodeOptions: '--max-semi-space-size=4' },
   { name: 'gateway', folder: 'gateway', port: 8080, urlVariable: 'GATEWAY_URL', database: undefined, nodeOptions: '' },
 ] as const satisfies readonly ServiceRow[];
