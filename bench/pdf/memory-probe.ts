@@ -16,6 +16,7 @@ import { playbookRenderInput } from '../../pdf-service/src/domain/playbook-templ
 import { CHROMIUM_ARGS, DEFAULT_CHROMIUM_PATH } from '../../pdf-service/src/rendering/chromium-launch';
 import { DEFAULT_MAX_RENDERS_PER_PAGE } from '../../pdf-service/src/rendering/page-pool';
 import { processTree } from '../../test/support/processes';
+import { processCpuMs } from '../support/measure';
 import { sampleSnapshot } from '../../pdf-service/test/support/sample-project';
 import { createStandaloneRenderer } from '../../pdf-service/test/support/standalone-renderer';
 
@@ -30,16 +31,8 @@ const PAGES = arg('pages', 2);
 const PAGE_RENDERS = arg('page-renders', DEFAULT_MAX_RENDERS_PER_PAGE);
 const CHROMIUM = process.env.BENCH_CHROMIUM_PATH ?? DEFAULT_CHROMIUM_PATH;
 
-/** CPU seconds (user + system) a process has used so far. */
-const cpuSeconds = (pid: number) => {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
-};
+/** CPU seconds a process has used so far. */
+const cpuSeconds = (pid: number) => processCpuMs([pid]) / 1000;
 
 const pssMb = (pid: number) => {
   try {
